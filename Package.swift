@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Conveyor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Conveyor", targets: ["Conveyor"]),
+        .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .executable(name: "conveyor", targets: ["conveyor"]),
+        .executable(name: "custom-handler", targets: ["CustomHandler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Core runtime: no C, no I/O beyond logging and service lifecycle.
+        .target(
+            name: "Conveyor",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: strict),
+
+        // Handler plugins (library targets, not SwiftPM build plugins).
+        .target(name: "Diagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
+
+        .executableTarget(
+            name: "conveyor",
+            dependencies: [
+                "Conveyor", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "CustomHandler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
+
+        .testTarget(name: "ConveyorTests", dependencies: ["Conveyor", "ConveyorTesting", "Diagnostics"], swiftSettings: strict),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
+        .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,61 @@
+public import Foundation
+
+/// A job as the store keeps it and the API shows it (DESIGN §5 "Job JSON").
+public struct Job: Sendable, Hashable {
+    public var id: JobID
+    /// The registered handler or pipeline name.
+    public var type: String
+    public var queue: String
+    public var status: JobStatus
+    public var priority: JobPriority
+    /// The input, as JSON bytes.
+    public var payload: Data
+    /// The output as JSON bytes, once completed.
+    public var result: Data?
+    /// Why the last attempt failed, if it did.
+    public var error: JobFailure?
+    /// Attempts started so far (a claim starts one; a "run again later" gives it back).
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var progress: JobProgress
+    /// The user who enqueued it (JWT `sub`); `nil` for jobs made in-process.
+    public var owner: String?
+    /// While this job is unfinished, enqueues with the same key return it instead of a new job.
+    public var dedupKey: String?
+    /// How long one attempt may run before it is cancelled.
+    public var timeout: Duration
+    public var createdAt: Date
+    /// When it may run (its delay, or its retry backoff).
+    public var scheduledAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// The worker's claim while running.
+    public var lease: JobLease?
+
+    public init(
+        id: JobID, type: String, queue: String, status: JobStatus, priority: JobPriority, payload: Data,
+        result: Data? = nil, error: JobFailure? = nil, attempts: Int = 0, maxAttempts: Int,
+        progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
+        createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil
+    ) {
+        self.id = id
+        self.type = type
+        self.queue = queue
+        self.status = status
+        self.priority = priority
+        self.payload = payload
+        self.result = result
+        self.error = error
+        self.attempts = attempts
+        self.maxAttempts = maxAttempts
+        self.progress = progress
+        self.owner = owner
+        self.dedupKey = dedupKey
+        self.timeout = timeout
+        self.createdAt = createdAt
+        self.scheduledAt = scheduledAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.lease = lease
+    }
+}

@@ -1,0 +1,125 @@
+import Synchronization
+
+/// Bytes held in memory under a reservation that always covers what is really allocated.
+///
+/// It grows in fixed chunks instead of doubling one array, so a 40 MB video costs 40 MB
+/// plus at most one chunk — never the 2× of array growth — and the reservation is taken
+/// before each allocation, so the budget can never be overrun.
+public final class MemoryBuffer: Sendable {
+    /// 1 MiB: large enough for few allocations, small enough to waste little.
+    public static let defaultChunkSize = 1 << 20
+
+    // Safe to send: a chunk's memory is owned by this buffer alone and only read or written
+    // with `state`'s lock held; it is freed in `deinit`, when no one else can reach it.
+    private struct Chunk: @unchecked Sendable {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var used: Int
+    }
+
+    private struct State {
+        var chunks: [Chunk] = []
+        var count = 0
+        var allocated = 0
+    }
+
+    /// The reservation paying for this buffer.
+    public let reservation: MemoryReservation
+    private let chunkSize: Int
+    private let state = Mutex(State())
+
+    init(reservation: MemoryReservation, chunkSize: Int) {
+        self.reservation = reservation
+        self.chunkSize = max(4096, chunkSize)
+    }
+
+    deinit {
+        state.withLock { state in
+            for chunk in state.chunks { chunk.base.deallocate() }
+        }
+        reservation.release()
+    }
+
+    /// Bytes stored.
+    public var count: Int { state.withLock { $0.count } }
+
+    /// Bytes really allocated (stored plus the unused tail of the last chunk).
+    public var allocatedBytes: Int { state.withLock { $0.allocated } }
+
+    /// Makes sure `additional` more bytes fit without another allocation; what is missing is
+    /// reserved and then allocated in one piece — exact when a Content-Length says how much is coming.
+    public func reserveCapacity(_ additional: Int) async throws {
+        let missing = additional - state.withLock { $0.allocated - $0.count }
+        guard missing > 0 else { return }
+        try await reservation.grow(by: missing)
+        state.withLock { state in
+            let base = UnsafeMutableRawPointer.allocate(byteCount: missing, alignment: 16)
+            state.chunks.append(Chunk(base: base, capacity: missing, used: 0))
+            state.allocated += missing
+        }
+    }
+
+    /// Appends bytes, reserving and allocating whole chunks when the ones held are full.
+    /// One writer at a time: a buffer is filled by one transfer.
+    public func append(_ bytes: UnsafeRawBufferPointer) async throws {
+        try await makeRoom(for: bytes.count)
+        copyIn(bytes)
+    }
+
+    /// Appends the bytes of a collection, e.g. `[UInt8]` or `Data`.
+    public func append(contentsOf bytes: some Collection<UInt8>) async throws {
+        let array = Array(bytes)
+        try await makeRoom(for: array.count)
+        array.withUnsafeBytes { copyIn($0) }
+    }
+
+    private func makeRoom(for count: Int) async throws {
+        let missing = count - state.withLock { $0.allocated - $0.count }
+        guard missing > 0 else { return }
+        let chunks = (missing + chunkSize - 1) / chunkSize
+        try await reserveCapacity(count + (chunks * chunkSize - missing))
+    }
+
+    private func copyIn(_ bytes: UnsafeRawBufferPointer) {
+        guard var source = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        state.withLock { state in
+            for index in state.chunks.indices where remaining > 0 && state.chunks[index].used < state.chunks[index].capacity {
+                let chunk = state.chunks[index]
+                let n = min(chunk.capacity - chunk.used, remaining)
+                (chunk.base + chunk.used).copyMemory(from: source, byteCount: n)
+                state.chunks[index].used += n
+                state.count += n
+                source += n
+                remaining -= n
+            }
+        }
+    }
+
+    /// Copies up to `destination.count` bytes starting at `offset`; returns how many were copied.
+    /// This is what a reader (an FFmpeg AVIO callback, an upload stream) calls.
+    public func copyBytes(from offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
+        state.withLock { state in
+            guard offset >= 0, let target = destination.baseAddress else { return 0 }
+            var skip = offset
+            var copied = 0
+            for chunk in state.chunks {
+                if skip >= chunk.used { skip -= chunk.used; continue }
+                let n = min(chunk.used - skip, destination.count - copied)
+                (target + copied).copyMemory(from: chunk.base + skip, byteCount: n)
+                copied += n
+                skip = 0
+                if copied == destination.count { break }
+            }
+            return copied
+        }
+    }
+
+    /// All bytes as one array (a copy: for small buffers and tests).
+    public func bytes() -> [UInt8] {
+        let total = count
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = copyBytes(from: 0, into: UnsafeMutableRawBufferPointer(buffer))
+        }
+    }
+}

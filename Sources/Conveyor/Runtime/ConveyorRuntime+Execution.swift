@@ -1,0 +1,113 @@
+import Foundation
+
+extension ConveyorRuntime {
+    /// Runs one attempt in its own task, so the runtime can cancel it alone (timeout, cancel,
+    /// lost lease). `run()` only returns after every such task has finished.
+    func execute(_ job: Job) async {
+        let jobMemory = JobMemory(budget: memory)
+        let tracker = ProgressTracker { [weak self] progress in self?.progressed(job, progress) }
+        let context = JobContext(
+            jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
+            memory: jobMemory, tracker: tracker)
+        let result: Result<Data, any Error>
+        if let handler = registry[job.type] {
+            do { result = .success(try await handler.run(job.payload, context)) } catch { result = .failure(error) }
+        } else {
+            result = .failure(JobError.permanent(
+                "No handler for job type '\(job.type)' in this worker (it has: \(registry.names.joined(separator: ", ")))",
+                code: "unknown_job_type"))
+        }
+        jobMemory.releaseAll()
+        let finishedAt = Date()
+        coordinator.withLock { state in
+            let reason = state.running.removeValue(forKey: job.id)?.reason
+            state.finished.append(FinishedJob(job: job, result: result, reason: reason, finishedAt: finishedAt))
+        }
+        signal()
+    }
+
+    private func progressed(_ job: Job, _ progress: JobProgress) {
+        coordinator.withLock { $0.progress[job.id] = progress }
+        if bus.hasSubscribers {
+            bus.emit(.progress(JobProgressUpdate(jobID: job.id, type: job.type, progress: progress, timestamp: Date())))
+        }
+    }
+
+    /// Writes a batch of outcomes and announces the ones the store applied.
+    func settle(_ finished: [FinishedJob]) async {
+        var outcomes: [JobOutcome] = []
+        var byID: [JobID: (FinishedJob, JobOutcome)] = [:]
+        outcomes.reserveCapacity(finished.count)
+        for item in finished {
+            guard let outcome = outcome(for: item) else { continue }
+            outcomes.append(outcome)
+            byID[item.job.id] = (item, outcome)
+        }
+        guard !outcomes.isEmpty else { return }
+        var applied: Set<JobID> = []
+        for attempt in 1...3 {
+            do {
+                applied = try await store.complete(outcomes)
+                break
+            } catch {
+                logger.error("Recording job outcomes failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                if attempt == 3 {
+                    logger.error("Giving up on \(outcomes.count) outcomes; their leases will expire and the jobs will run again")
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+        guard bus.hasSubscribers else { return }
+        for id in applied {
+            guard let (item, outcome) = byID[id] else { continue }
+            var result: Data?
+            var failure: JobFailure?
+            switch outcome.resolution {
+            case .completed(let data): result = data
+            case .failed(let error), .retry(_, let error): failure = error
+            case .runAgain(_, let reason): failure = JobFailure(message: reason, permanent: false)
+            case .released: break
+            }
+            bus.emit(.stateChanged(JobStateChange(
+                jobID: id, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
+                result: result, error: failure, timestamp: outcome.finishedAt)))
+        }
+    }
+
+    /// What an attempt's end means for the job; `nil` when someone else already decided
+    /// (a user cancelled it, or another worker took over its lapsed lease).
+    func outcome(for item: FinishedJob) -> JobOutcome? {
+        let job = item.job
+        let resolution: JobOutcome.Resolution
+        switch (item.result, item.reason) {
+        case (.success(let data), _):
+            resolution = .completed(result: data)
+        case (.failure, .cancelled), (.failure, .leaseLost):
+            return nil
+        case (.failure, .shutdown):
+            resolution = .released
+        case (.failure, .timeout):
+            resolution = failure(of: job, JobError.retryable("Timed out after \(DurationText.format(job.timeout))", code: "timeout"), at: item.finishedAt)
+        case (.failure(let error), nil) where error is CancellationError:
+            resolution = .released
+        case (.failure(let error), nil):
+            resolution = failure(of: job, error, at: item.finishedAt)
+        }
+        return JobOutcome(jobID: job.id, workerID: configuration.workerID, resolution: resolution, finishedAt: item.finishedAt)
+    }
+
+    private func failure(of job: Job, _ error: any Error, at now: Date) -> JobOutcome.Resolution {
+        let jobError = error as? JobError
+        if let delay = jobError?.runAgainAfter {
+            return .runAgain(at: now.addingTimeInterval(delay.seconds), reason: jobError?.message ?? "run again later")
+        }
+        let permanent = jobError?.isPermanent ?? false
+        let message = jobError?.message ?? (error as? ConveyorError)?.message ?? "\(error)"
+        let policy = registry[job.type]?.options.retry ?? .none
+        if !permanent, job.attempts < job.maxAttempts, let delay = policy.delay(afterAttempt: job.attempts) {
+            return .retry(at: now.addingTimeInterval(delay.seconds), JobFailure(message: message, permanent: false))
+        }
+        return .failed(JobFailure(message: message, permanent: permanent))
+    }
+}

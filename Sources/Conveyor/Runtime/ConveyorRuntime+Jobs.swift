@@ -1,0 +1,134 @@
+import Foundation
+
+extension ConveyorRuntime {
+    /// Enqueues one job of a registered type. Throws `ConveyorError` naming the problem:
+    /// `.unknownJobType` (with the known ones), `.invalidPayload` (naming the field),
+    /// `.invalidInput` (an option out of range), `.queueFull`.
+    @discardableResult
+    public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
+        try await enqueue([request])[0]
+    }
+
+    /// Enqueues several jobs, all or none; errors name the job's index (`jobs[2].payload…`).
+    @discardableResult
+    public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        let now = Date()
+        var jobs: [NewJob] = []
+        jobs.reserveCapacity(requests.count)
+        for (index, request) in requests.enumerated() {
+            do { jobs.append(try resolve(request, now: now)) } catch let error as ConveyorError where requests.count > 1 {
+                throw ConveyorError(error.code, "jobs[\(index)]: \(error.message)")
+            }
+        }
+        let results = try await store.enqueue(jobs, maxQueueSize: configuration.maxQueueSize)
+        if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
+        if bus.hasSubscribers {
+            for result in results where !result.deduplicated {
+                let job = result.job
+                bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: 0, timestamp: now)))
+            }
+        }
+        return results
+    }
+
+    /// Enqueues a job for a handler type with a typed input.
+    @discardableResult
+    public func enqueue<H: JobHandler>(_ handler: H.Type, _ input: H.Input, options: EnqueueOptions = EnqueueOptions()) async throws -> EnqueueResult {
+        try await enqueue(JobRequest(type: H.name, payload: try JSONCoding.encode(input), options: options))
+    }
+
+    /// Enqueues a job for a pipeline with a typed input.
+    @discardableResult
+    public func enqueue<Input, Output>(_ pipeline: Pipeline<Input, Output>, _ input: Input, options: EnqueueOptions = EnqueueOptions()) async throws -> EnqueueResult {
+        try await enqueue(JobRequest(type: pipeline.name, payload: try JSONCoding.encode(input), options: options))
+    }
+
+    /// Cancels a scheduled, waiting, queued or running job; a running one here is stopped at once
+    /// (elsewhere, at its worker's next heartbeat).
+    @discardableResult
+    public func cancel(_ id: JobID) async throws -> Job {
+        let job = try await store.cancel(id, now: Date())
+        stop(id, because: .cancelled)
+        bus.emit(.stateChanged(JobStateChange(jobID: id, type: job.type, queue: job.queue, status: .cancelled, attempt: job.attempts)))
+        return job
+    }
+
+    /// Puts a failed or cancelled job back in its queue with its attempts reset.
+    @discardableResult
+    public func retry(_ id: JobID) async throws -> Job {
+        let job = try await store.retry(id, now: Date())
+        signal(work: true)
+        bus.emit(.stateChanged(JobStateChange(jobID: id, type: job.type, queue: job.queue, status: job.status, attempt: 0)))
+        return job
+    }
+
+    /// Stops claiming from a queue (for every worker sharing the store).
+    public func pause(queue: String) async throws { try await store.setPaused(true, queue: queue) }
+
+    /// Starts claiming from a paused queue again.
+    public func resume(queue: String) async throws {
+        try await store.setPaused(false, queue: queue)
+        signal(work: true)
+    }
+
+    /// Waits until the job is completed, failed or cancelled and returns it. Watches this
+    /// process's events and, for jobs run elsewhere, polls the store every `pollEvery`.
+    public func waitUntilFinished(_ id: JobID, pollEvery: Duration = .milliseconds(500)) async throws -> Job {
+        let events = bus.subscribe()
+        return try await withThrowingTaskGroup(of: Job?.self) { group in
+            group.addTask {
+                for await event in events {
+                    if case .stateChanged(let change) = event, change.jobID == id, change.status.isTerminal { break }
+                }
+                return nil
+            }
+            group.addTask {
+                while true {
+                    guard let job = try await self.store.job(id) else { throw ConveyorError(.notFound, "No job with id \(id)") }
+                    if job.status.isTerminal { return job }
+                    try await Task.sleep(for: pollEvery)
+                }
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let job = next { return job }
+                if let job = try await store.job(id), job.status.isTerminal { return job }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func resolve(_ request: JobRequest, now: Date) throws -> NewJob {
+        guard let handler = registry[request.type] else {
+            throw ConveyorError(.unknownJobType, "Unknown job type '\(request.type)'. Known types: \(registry.names.joined(separator: ", ")).")
+        }
+        try handler.validate(request.payload)
+        let options = request.options
+        let queue = options.queue ?? handler.options.queue
+        guard (1...64).contains(queue.count), queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw ConveyorError(.invalidInput, "queue: '\(queue)' must be 1–64 letters, digits, '.', '_' or '-'")
+        }
+        let maxAttempts = options.maxAttempts ?? handler.options.maxAttempts
+        guard (1...100).contains(maxAttempts) else {
+            throw ConveyorError(.invalidInput, "maxAttempts: \(maxAttempts) is out of range 1…100")
+        }
+        let timeout = options.timeout ?? handler.options.timeout ?? configuration.defaultTimeout
+        guard timeout >= .milliseconds(1), timeout <= .seconds(7 * 86_400) else {
+            throw ConveyorError(.invalidInput, "timeout: \(DurationText.format(timeout)) is out of range 1ms…7d")
+        }
+        if options.delay != nil && options.runAt != nil {
+            throw ConveyorError(.invalidInput, "delay and runAt: give one or the other, not both")
+        }
+        if let delay = options.delay, delay < .zero || delay > .seconds(366 * 86_400) {
+            throw ConveyorError(.invalidInput, "delay: \(delay) is out of range 0s…366d")
+        }
+        if let key = options.dedupKey, !(1...255).contains(key.utf8.count) {
+            throw ConveyorError(.invalidInput, "dedupKey: must be 1–255 bytes long")
+        }
+        let runAt = options.runAt ?? now.addingTimeInterval(options.delay?.seconds ?? 0)
+        return NewJob(
+            type: request.type, queue: queue, priority: options.priority ?? handler.options.priority, payload: request.payload,
+            maxAttempts: maxAttempts, timeout: timeout, owner: options.owner, dedupKey: options.dedupKey, createdAt: now,
+            runAt: max(runAt, now))
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs jobs: claims them from a store in batches, runs up to `concurrency` at once, keeps
+/// their leases alive, applies retries and timeouts, and drains gracefully on shutdown.
+///
+/// It is a swift-service-lifecycle `Service`: put it in a `ServiceGroup` and SIGTERM/SIGINT
+/// stop claiming, let running jobs finish for `drainTimeout`, then cancel and re-queue the rest.
+public final class ConveyorRuntime: Service, Sendable {
+    public let store: any JobStore
+    public let registry: HandlerRegistry
+    /// The budget every job of this process shares.
+    public let memory: MemoryBudget
+    public let configuration: RuntimeConfiguration
+    let bus = EventBus()
+    let logger: Logger
+    let coordinator = Mutex(Coordinator())
+
+    /// Why the runtime stopped a job's task, which decides what happens to the job.
+    enum StopReason {
+        case timeout, cancelled, leaseLost, shutdown
+    }
+
+    struct RunningJob {
+        let job: Job
+        let deadline: ContinuousClock.Instant
+        var task: Task<Void, Never>?
+        var reason: StopReason?
+    }
+
+    struct FinishedJob {
+        let job: Job
+        let result: Result<Data, any Error>
+        let reason: StopReason?
+        let finishedAt: Date
+    }
+
+    struct Coordinator {
+        var running: [JobID: RunningJob] = [:]
+        var finished: [FinishedJob] = []
+        var progress: [JobID: JobProgress] = [:]
+        var waiter: CheckedContinuation<Void, Never>?
+        var signalled = false
+        /// Bumped by every hint that new work may be ready; a claim that came back short
+        /// only concludes "nothing to do" if no hint arrived meanwhile.
+        var workGeneration = 0
+        var workAvailable = true
+        var draining = false
+        var drainDeadline: ContinuousClock.Instant?
+        var started = false
+    }
+
+    /// Builds a runtime over a store with the handlers of these plugins.
+    /// Throws `ConveyorError(.invalidConfiguration)` listing every problem, one per line.
+    public init(
+        store: any JobStore, plugins: [any ConveyorPlugin], configuration: RuntimeConfiguration = RuntimeConfiguration(),
+        memory: MemoryBudget? = nil, logger: Logger = Logger(label: "conveyor")
+    ) throws {
+        let registry = HandlerRegistry(plugins: plugins)
+        var problems = configuration.problems
+        if !registry.duplicates.isEmpty {
+            problems.append("handlers: registered more than once: \(Set(registry.duplicates).sorted().joined(separator: ", "))")
+        }
+        guard problems.isEmpty else { throw ConveyorError(.invalidConfiguration, problems.joined(separator: "\n")) }
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.memory = memory ?? MemoryBudget(configuration.memory)
+        self.logger = logger
+        let bus = self.bus
+        self.memory.onWarning { stats in bus.emit(.memoryWarning(stats)) }
+    }
+
+    /// Every event of this process: state changes, progress, memory warnings.
+    public func events() -> AsyncStream<JobEvent> { bus.subscribe() }
+
+    /// Jobs running in this process now.
+    public var activeJobCount: Int { coordinator.withLock { $0.running.count } }
+
+    /// `true` once shutdown began: no new claims.
+    public var isDraining: Bool { coordinator.withLock { $0.draining } }
+
+    /// Runs workers until shutdown: graceful (service lifecycle, `shutdown()`) or task cancellation.
+    public func run() async throws {
+        let alreadyStarted = coordinator.withLock { state in
+            defer { state.started = true }
+            return state.started
+        }
+        guard !alreadyStarted else { throw ConveyorError(.conflict, "This runtime is already running") }
+        logger.info("Conveyor workers starting", metadata: [
+            "worker": .string(configuration.workerID), "concurrency": .stringConvertible(configuration.concurrency),
+            "handlers": .string(registry.names.joined(separator: ",")),
+        ])
+        do { _ = try await store.rescueExpiredLeases(now: Date()) } catch {
+            logger.warning("Could not rescue expired leases at start", metadata: ["error": "\(error)"])
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.maintain() }
+                if let source = self.store as? any JobWakeupSource {
+                    group.addTask {
+                        for await _ in source.wakeups() { self.signal(work: true) }
+                    }
+                }
+                await self.coordinate()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+        await flushProgress()
+        logger.info("Conveyor workers stopped", metadata: ["worker": .string(configuration.workerID)])
+    }
+
+    /// Begins a graceful drain: no new claims; running jobs get `drainTimeout` to finish,
+    /// then are cancelled and put back in the queue without spending an attempt.
+    public func shutdown() {
+        coordinator.withLock { state in
+            guard !state.draining else { return }
+            state.draining = true
+            state.drainDeadline = .now + configuration.drainTimeout
+        }
+        signal()
+    }
+
+    // MARK: - Wake-ups
+
+    /// Wakes the coordinator; `work` says new jobs may be ready.
+    func signal(work: Bool = false) {
+        let waiter = coordinator.withLock { state -> CheckedContinuation<Void, Never>? in
+            if work {
+                state.workAvailable = true
+                state.workGeneration &+= 1
+            }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.signalled = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Sleeps until `signal()`. Once the runtime's own task is cancelled, cancellation no
+    /// longer wakes it (that would spin): only finishing jobs do.
+    func waitForSignal() async {
+        let cancelled = Task.isCancelled
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = coordinator.withLock { state -> Bool in
+                    if state.signalled || (Task.isCancelled && !cancelled) {
+                        state.signalled = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            self.signal()
+        }
+    }
+}

@@ -1,0 +1,45 @@
+public import Foundation
+
+/// What a caller asks for when enqueueing; anything left `nil` takes the handler's default.
+public struct JobRequest: Sendable, Hashable {
+    /// The registered job type.
+    public var type: String
+    /// The input, as JSON.
+    public var payload: Data
+    public var options: EnqueueOptions
+
+    public init(type: String, payload: Data, options: EnqueueOptions = EnqueueOptions()) {
+        self.type = type
+        self.payload = payload
+        self.options = options
+    }
+}
+
+/// Per-job choices an enqueue may make (DESIGN §5 `POST /api/jobs`).
+public struct EnqueueOptions: Sendable, Hashable {
+    public var queue: String?
+    public var priority: JobPriority?
+    /// Run after this delay…
+    public var delay: Duration?
+    /// …or at this time (not both).
+    public var runAt: Date?
+    public var maxAttempts: Int?
+    public var timeout: Duration?
+    public var dedupKey: String?
+    /// The user the job belongs to.
+    public var owner: String?
+
+    public init(
+        queue: String? = nil, priority: JobPriority? = nil, delay: Duration? = nil, runAt: Date? = nil,
+        maxAttempts: Int? = nil, timeout: Duration? = nil, dedupKey: String? = nil, owner: String? = nil
+    ) {
+        self.queue = queue
+        self.priority = priority
+        self.delay = delay
+        self.runAt = runAt
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.dedupKey = dedupKey
+        self.owner = owner
+    }
+}

@@ -1,0 +1,394 @@
+public import Foundation
+import DequeModule
+import HeapModule
+import Synchronization
+
+/// The `memory:` store: everything in one process's memory, lost when it exits. For tests,
+/// demos and benchmarks; the semantics are the same as the durable stores'.
+public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
+    private struct Due: Comparable {
+        let runAt: Date
+        let id: JobID
+        static func < (a: Due, b: Due) -> Bool { (a.runAt, a.id) < (b.runAt, b.id) }
+    }
+
+    private struct State {
+        var jobs: [JobID: Job] = [:]
+        /// Per queue, one FIFO per priority rank. Entries may be stale (cancelled): skipped on read.
+        var ready: [String: [Deque<JobID>]] = [:]
+        var scheduled = Heap<Due>()
+        var running: Set<JobID> = []
+        var dedup: [String: JobID] = [:]
+        var counts: [JobStatus: Int] = [:]
+        /// Unfinished, unstarted jobs per queue: what `maxQueueSize` limits.
+        var pending: [String: Int] = [:]
+        var paused: Set<String> = []
+        var finishedTimes: Deque<Date> = []
+        var rotation = 0
+        var listeners: [Int: AsyncStream<Void>.Continuation] = [:]
+        var nextListener = 0
+
+        static let emptyLanes = Array(repeating: Deque<JobID>(), count: JobPriority.allCases.count)
+
+        mutating func move(_ job: inout Job, to status: JobStatus) {
+            counts[job.status, default: 0] -= 1
+            counts[status, default: 0] += 1
+            if job.status.isPending { pending[job.queue, default: 0] -= 1 }
+            if status.isPending { pending[job.queue, default: 0] += 1 }
+            if job.status == .running { running.remove(job.id) }
+            if status == .running { running.insert(job.id) }
+            if status.isTerminal {
+                if let key = job.dedupKey, dedup[key] == job.id { dedup[key] = nil }
+                job.finishedAt = job.finishedAt ?? Date()
+            }
+            job.status = status
+        }
+
+        mutating func makeReady(_ job: Job, first: Bool = false) {
+            // Mutated in place through the default subscript: copying the lanes would copy every queued id.
+            if first {
+                ready[job.queue, default: State.emptyLanes][job.priority.rank].prepend(job.id)
+            } else {
+                ready[job.queue, default: State.emptyLanes][job.priority.rank].append(job.id)
+            }
+        }
+
+        mutating func recordFinish(at date: Date) {
+            finishedTimes.append(date)
+            let horizon = date.addingTimeInterval(-60)
+            while let first = finishedTimes.first, first < horizon { finishedTimes.removeFirst() }
+        }
+
+        mutating func popReady(queue: String, rank: Int) -> JobID? {
+            while let id = ready[queue]?[rank].popFirst() {
+                if jobs[id]?.status == .queued { return id }
+            }
+            return nil
+        }
+
+        func wake() {
+            for listener in listeners.values { listener.yield() }
+        }
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    // MARK: JobQueueStore
+
+    public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
+        try state.withLock { state in
+            var results: [EnqueueResult] = []
+            var added: [String: Int] = [:]
+            var batchKeys: [String: Job] = [:]
+            for new in newJobs {
+                if state.jobs[new.id] != nil { throw ConveyorError(.conflict, "A job with id \(new.id) already exists") }
+                if let key = new.dedupKey {
+                    if let existing = state.dedup[key].flatMap({ state.jobs[$0] }) ?? batchKeys[key] {
+                        results.append(EnqueueResult(job: existing, deduplicated: true))
+                        continue
+                    }
+                    batchKeys[key] = new.job
+                }
+                added[new.queue, default: 0] += 1
+                results.append(EnqueueResult(job: new.job, deduplicated: false))
+            }
+            if let maxQueueSize {
+                for (queue, count) in added where state.pending[queue, default: 0] + count > maxQueueSize {
+                    throw ConveyorError(.queueFull, "Queue '\(queue)' is full: \(state.pending[queue, default: 0]) unfinished jobs waiting (maxQueueSize \(maxQueueSize))")
+                }
+            }
+            for result in results where !result.deduplicated {
+                let job = result.job
+                state.jobs[job.id] = job
+                state.counts[job.status, default: 0] += 1
+                state.pending[job.queue, default: 0] += 1
+                if let key = job.dedupKey { state.dedup[key] = job.id }
+                if job.status == .queued { state.makeReady(job) } else { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
+            }
+            if results.contains(where: { !$0.deduplicated }) { state.wake() }
+            return results
+        }
+    }
+
+    public func claim(_ request: ClaimRequest) async throws -> [Job] {
+        state.withLock { state in
+            let queues = (request.queues ?? Array(state.ready.keys)).filter { !state.paused.contains($0) && state.ready[$0] != nil }
+            guard !queues.isEmpty, request.limit > 0 else { return [] }
+            state.rotation &+= 1
+            let start = state.rotation % queues.count
+            let rotated = Array(queues[start...] + queues[..<start])
+            var claimed: [Job] = []
+            claimed.reserveCapacity(request.limit)
+            for priority in request.priorityOrder {
+                var found = true
+                while found && claimed.count < request.limit {
+                    found = false
+                    for queue in rotated where claimed.count < request.limit {
+                        guard let id = state.popReady(queue: queue, rank: priority.rank), var job = state.jobs[id] else { continue }
+                        found = true
+                        state.move(&job, to: .running)
+                        job.attempts += 1
+                        job.startedAt = request.now
+                        job.lease = JobLease(workerID: request.workerID, expiresAt: request.leaseExpiresAt)
+                        job.progress = .zero
+                        state.jobs[id] = job
+                        claimed.append(job)
+                    }
+                }
+            }
+            return claimed
+        }
+    }
+
+    public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
+        state.withLock { state in
+            var applied: Set<JobID> = []
+            var wake = false
+            for outcome in outcomes {
+                guard var job = state.jobs[outcome.jobID], job.status == .running, job.lease?.workerID == outcome.workerID else { continue }
+                job.lease = nil
+                switch outcome.resolution {
+                case .completed(let result):
+                    job.result = result
+                    job.error = nil
+                    job.progress.percent = 100
+                    job.finishedAt = outcome.finishedAt
+                    state.move(&job, to: .completed)
+                    state.recordFinish(at: outcome.finishedAt)
+                case .failed(let failure):
+                    job.error = failure
+                    job.finishedAt = outcome.finishedAt
+                    state.move(&job, to: .failed)
+                    state.recordFinish(at: outcome.finishedAt)
+                case .retry(let date, let failure):
+                    job.error = failure
+                    job.scheduledAt = date
+                    state.move(&job, to: .scheduled)
+                    state.scheduled.insert(Due(runAt: date, id: job.id))
+                case .runAgain(let date, _):
+                    job.attempts -= 1
+                    job.scheduledAt = date
+                    state.move(&job, to: .scheduled)
+                    state.scheduled.insert(Due(runAt: date, id: job.id))
+                case .released:
+                    job.attempts -= 1
+                    state.move(&job, to: .queued)
+                    state.makeReady(job, first: true)
+                    wake = true
+                }
+                state.jobs[job.id] = job
+                applied.insert(job.id)
+            }
+            if wake { state.wake() }
+            return applied
+        }
+    }
+
+    public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
+        state.withLock { state in
+            var lost: Set<JobID> = []
+            for id in ids {
+                if state.jobs[id]?.status == .running, state.jobs[id]?.lease?.workerID == workerID {
+                    state.jobs[id]?.lease?.expiresAt = leaseExpiresAt
+                } else {
+                    lost.insert(id)
+                }
+            }
+            return lost
+        }
+    }
+
+    public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
+        state.withLock { state in
+            for (id, progress) in updates where state.jobs[id]?.status == .running {
+                state.jobs[id]?.progress = progress
+            }
+        }
+    }
+
+    public func promoteDueJobs(now: Date) async throws -> Int {
+        state.withLock { state in
+            var promoted = 0
+            while let next = state.scheduled.min, next.runAt <= now {
+                state.scheduled.removeMin()
+                guard var job = state.jobs[next.id], job.status == .scheduled, job.scheduledAt == next.runAt else { continue }
+                state.move(&job, to: .queued)
+                state.jobs[job.id] = job
+                state.makeReady(job)
+                promoted += 1
+            }
+            if promoted > 0 { state.wake() }
+            return promoted
+        }
+    }
+
+    public func rescueExpiredLeases(now: Date) async throws -> Int {
+        state.withLock { state in
+            let expired = state.running.filter { state.jobs[$0]?.lease.map { $0.expiresAt < now } ?? true }
+            for id in expired {
+                guard var job = state.jobs[id] else { continue }
+                job.lease = nil
+                if job.attempts >= job.maxAttempts {
+                    job.error = JobFailure(message: "Worker lost during attempt \(job.attempts) of \(job.maxAttempts) (lease expired)", permanent: false)
+                    job.finishedAt = now
+                    state.move(&job, to: .failed)
+                    state.recordFinish(at: now)
+                } else {
+                    job.error = JobFailure(message: "Worker lost during attempt \(job.attempts) (lease expired); re-queued", permanent: false)
+                    job.scheduledAt = now
+                    state.move(&job, to: .queued)
+                    state.makeReady(job, first: true)
+                }
+                state.jobs[id] = job
+            }
+            if !expired.isEmpty { state.wake() }
+            return expired.count
+        }
+    }
+
+    // MARK: JobInspectionStore
+
+    public func job(_ id: JobID) async throws -> Job? {
+        state.withLock { $0.jobs[id] }
+    }
+
+    public func jobs(matching filter: JobFilter) async throws -> JobPage {
+        state.withLock { state in
+            let limit = min(max(filter.limit, 1), 1000)
+            let matching = state.jobs.values.filter { job in
+                (filter.status.map { job.status == $0 } ?? true) && (filter.type.map { job.type == $0 } ?? true)
+                    && (filter.queue.map { job.queue == $0 } ?? true) && (filter.owner.map { job.owner == $0 } ?? true)
+                    && (filter.cursor.map { job.id < $0 } ?? true)
+            }.sorted { $0.id > $1.id }
+            let page = Array(matching.prefix(limit))
+            return JobPage(jobs: page, nextCursor: matching.count > limit ? page.last?.id : nil)
+        }
+    }
+
+    public func stats(now: Date) async throws -> StoreStats {
+        state.withLock { state in
+            let horizon = now.addingTimeInterval(-60)
+            while let first = state.finishedTimes.first, first < horizon { state.finishedTimes.removeFirst() }
+            var oldestQueued: Date?
+            for queue in Array(state.ready.keys) {
+                for rank in 0..<JobPriority.allCases.count {
+                    while let id = state.ready[queue]?[rank].first, state.jobs[id]?.status != .queued { state.ready[queue]?[rank].removeFirst() }
+                    if let id = state.ready[queue]?[rank].first, let at = state.jobs[id]?.scheduledAt {
+                        oldestQueued = min(oldestQueued ?? at, at)
+                    }
+                }
+            }
+            let oldestRunning = state.running.compactMap { state.jobs[$0]?.startedAt }.min()
+            return StoreStats(
+                counts: state.counts.filter { $0.value > 0 }, oldestQueuedAt: oldestQueued,
+                oldestRunningStartedAt: oldestRunning, finishedLastMinute: state.finishedTimes.count)
+        }
+    }
+
+    public func nextScheduledAt() async throws -> Date? {
+        state.withLock { $0.scheduled.min?.runAt }
+    }
+
+    // MARK: JobAdminStore
+
+    public func cancel(_ id: JobID, now: Date) async throws -> Job {
+        try state.withLock { state in
+            guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            guard !job.status.isTerminal else { throw ConveyorError(.conflict, "Job \(id) is already \(job.status.rawValue)") }
+            job.lease = nil
+            job.finishedAt = now
+            state.move(&job, to: .cancelled)
+            state.jobs[id] = job
+            return job
+        }
+    }
+
+    public func retry(_ id: JobID, now: Date) async throws -> Job {
+        try state.withLock { state in
+            guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            guard job.status == .failed || job.status == .cancelled else {
+                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
+            }
+            if let key = job.dedupKey {
+                if let holder = state.dedup[key], holder != id {
+                    throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(key)' and is unfinished")
+                }
+                state.dedup[key] = id
+            }
+            job.attempts = 0
+            job.error = nil
+            job.result = nil
+            job.startedAt = nil
+            job.finishedAt = nil
+            job.progress = .zero
+            job.scheduledAt = now
+            state.move(&job, to: .queued)
+            state.jobs[id] = job
+            state.makeReady(job)
+            state.wake()
+            return job
+        }
+    }
+
+    public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {
+        state.withLock { state in
+            let limits: [JobStatus: Date] = [
+                .completed: now.addingTimeInterval(-policy.completed.seconds),
+                .failed: now.addingTimeInterval(-policy.failed.seconds),
+                .cancelled: now.addingTimeInterval(-policy.cancelled.seconds),
+            ]
+            return removeFinished(in: &state) { job in
+                guard let limit = limits[job.status], let finished = job.finishedAt else { return false }
+                return finished < limit
+            }
+        }
+    }
+
+    public func deleteFailed(finishedBefore date: Date) async throws -> Int {
+        state.withLock { state in
+            removeFinished(in: &state) { $0.status == .failed && ($0.finishedAt ?? date) < date }
+        }
+    }
+
+    public func setPaused(_ paused: Bool, queue: String) async throws {
+        state.withLock { state in
+            if paused { state.paused.insert(queue) } else { state.paused.remove(queue) }
+            if !paused { state.wake() }
+        }
+    }
+
+    public func pausedQueues() async throws -> Set<String> {
+        state.withLock { $0.paused }
+    }
+
+    // MARK: JobWakeupSource
+
+    public func wakeups() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            defer { state.nextListener += 1 }
+            state.listeners[state.nextListener] = continuation
+            return state.nextListener
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.listeners.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    private func removeFinished(in state: inout State, where shouldRemove: (Job) -> Bool) -> Int {
+        let doomed = state.jobs.values.filter { $0.status.isTerminal && shouldRemove($0) }
+        for job in doomed {
+            state.jobs[job.id] = nil
+            state.counts[job.status, default: 0] -= 1
+        }
+        return doomed.count
+    }
+}
+
+extension JobStatus {
+    /// Unfinished and unstarted: counted against `maxQueueSize`.
+    var isPending: Bool { self == .queued || self == .scheduled || self == .waiting }
+}

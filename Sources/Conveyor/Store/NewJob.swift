@@ -1,0 +1,45 @@
+public import Foundation
+
+/// A job ready to be written: every default already resolved by the runtime.
+public struct NewJob: Sendable, Hashable {
+    public var id: JobID
+    public var type: String
+    public var queue: String
+    public var priority: JobPriority
+    public var payload: Data
+    public var maxAttempts: Int
+    public var timeout: Duration
+    public var owner: String?
+    public var dedupKey: String?
+    public var createdAt: Date
+    /// `createdAt` for "now"; later makes the job `scheduled`.
+    public var runAt: Date
+
+    public init(
+        id: JobID = .make(), type: String, queue: String = "default", priority: JobPriority = .normal, payload: Data,
+        maxAttempts: Int = 3, timeout: Duration = .seconds(600), owner: String? = nil, dedupKey: String? = nil,
+        createdAt: Date = Date(), runAt: Date? = nil
+    ) {
+        self.id = id
+        self.type = type
+        self.queue = queue
+        self.priority = priority
+        self.payload = payload
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.owner = owner
+        self.dedupKey = dedupKey
+        self.createdAt = createdAt
+        self.runAt = runAt ?? createdAt
+    }
+
+    /// The status it starts in.
+    public var initialStatus: JobStatus { runAt > createdAt ? .scheduled : .queued }
+
+    /// The stored job it becomes.
+    public var job: Job {
+        Job(id: id, type: type, queue: queue, status: initialStatus, priority: priority, payload: payload,
+            maxAttempts: maxAttempts, owner: owner, dedupKey: dedupKey, timeout: timeout, createdAt: createdAt,
+            scheduledAt: runAt)
+    }
+}

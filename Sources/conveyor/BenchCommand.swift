@@ -1,0 +1,113 @@
+import ArgumentParser
+import Conveyor
+import Diagnostics
+import Foundation
+import Logging
+
+/// `conveyor bench`: enqueues N no-op jobs, burns them down, then measures end-to-end latency.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure enqueue and processing throughput and latency with no-op jobs.",
+        discussion: """
+            Three phases: enqueue --jobs no-op jobs in batches of 1000 (enqueuePerSec); start the \
+            workers and time until every job completed (processPerSec); then run 500 jobs one at \
+            a time, each timed from the enqueue call to its completion event (latencyMs).
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "No-op jobs to enqueue and process.") var jobs = 100_000
+    @Option(help: "Concurrent jobs (1…1024).") var workers = 64
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs: \(jobs) must be at least 1") }
+        guard (1...1024).contains(workers) else { throw ValidationError("--workers: \(workers) is out of range 1…1024") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "conveyor.bench")
+        logger.logLevel = .warning
+        let store = try await storeOptions.open()
+        let runtime = try ConveyorRuntime(
+            store: store, plugins: [DiagnosticsPlugin()],
+            configuration: RuntimeConfiguration(concurrency: workers, claimBatchSize: max(workers, 256), pollInterval: .milliseconds(50)),
+            logger: logger)
+        let before = try await store.stats(now: Date()).count(.completed)
+
+        let enqueueStart = ContinuousClock.now
+        var remaining = jobs
+        while remaining > 0 {
+            let batch = min(remaining, 1000)
+            let requests = Array(repeating: JobRequest(type: NoopHandler.name, payload: Data("{}".utf8)), count: batch)
+            try await runtime.enqueue(requests)
+            remaining -= batch
+        }
+        let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
+
+        let processStart = ContinuousClock.now
+        let workerTask = Task { try await runtime.run() }
+        while try await store.stats(now: Date()).count(.completed) - before < jobs {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let processSeconds = (ContinuousClock.now - processStart).seconds
+
+        var latencies: [Double] = []
+        for _ in 0..<500 {
+            let events = runtime.events()
+            let start = ContinuousClock.now
+            let job = try await runtime.enqueue(NoopHandler.self, .init()).job
+            for await event in events {
+                if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+            }
+            latencies.append((ContinuousClock.now - start).seconds * 1000)
+        }
+        runtime.shutdown()
+        try await workerTask.value
+        latencies.sort()
+
+        let report = BenchReport(
+            store: storeOptions.store, jobs: jobs, workers: workers,
+            enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
+            latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table)
+        }
+    }
+
+    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        return (value * 1000).rounded() / 1000
+    }
+}
+
+struct BenchReport: Encodable {
+    struct Latency: Encodable {
+        var p50: Double
+        var p99: Double
+    }
+
+    var store: String
+    var jobs: Int
+    var workers: Int
+    var enqueuePerSec: Int
+    var processPerSec: Int
+    var latencyMs: Latency
+
+    var table: String {
+        """
+        store            \(store)
+        jobs             \(jobs)
+        workers          \(workers)
+        enqueue/s        \(enqueuePerSec)
+        processed/s      \(processPerSec)
+        latency p50      \(latencyMs.p50) ms
+        latency p99      \(latencyMs.p99) ms
+        """
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+
+/// The `conveyor` command line. Exit codes: 0 ok, 1 failure, 2 usage error.
+@main
+struct ConveyorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conveyor",
+        abstract: "Background jobs for Swift: workers, stores and tools.",
+        subcommands: [BenchCommand.self])
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure || error is ValidationError ? 2 : 1)
+        }
+    }
+}
