@@ -177,6 +177,7 @@ public final class MemoryBudget: Sendable {
                             return parked
                         }
                         state.waiters.append(Waiter(id: waiterID, reservation: reservation, owner: state.entries[reservation]?.owner, bytes: bytes, continuation: continuation))
+                        breakDeadlock(&state)
                         return nil
                     }
                     if let early { continuation.resume(throwing: early) }
@@ -225,7 +226,9 @@ public final class MemoryBudget: Sendable {
         if Double(state.current) / Double(limits.maxTotal) * 100 < limits.warningThreshold { state.warned = false }
     }
 
-    /// Grants waiters strictly in arrival order while the head of the line fits.
+    /// Grants waiters strictly in arrival order while the head of the line fits. When all the
+    /// memory held belongs to waiters, none can ever be served: the newest waiter holding
+    /// memory is failed (retryably) so its job releases what it holds and the line moves.
     private func serveWaiters(_ state: inout State) -> [CheckedContinuation<Void, any Error>] {
         var granted: [CheckedContinuation<Void, any Error>] = []
         while let head = state.waiters.first, state.current + head.bytes <= limits.maxTotal {
@@ -238,7 +241,30 @@ public final class MemoryBudget: Sendable {
                 head.continuation.resume(throwing: JobError.permanent("the reservation was released while waiting", code: "reservation_released"))
             }
         }
+        breakDeadlock(&state)
         return granted
+    }
+
+    private func breakDeadlock(_ state: inout State) {
+        guard !state.waiters.isEmpty, state.current > 0 else { return }
+        var heldByWaiters = 0
+        var counted: Set<Int> = []
+        for waiter in state.waiters {
+            let key = waiter.owner.map { -$0 } ?? waiter.reservation
+            guard counted.insert(key).inserted else { continue }
+            heldByWaiters += waiter.owner.map { state.ownerTotals[$0, default: 0] } ?? state.entries[waiter.reservation]?.bytes ?? 0
+        }
+        guard heldByWaiters >= state.current,
+              let index = state.waiters.lastIndex(where: { held(by: $0, in: state) > 0 }) else { return }
+        let victim = state.waiters.remove(at: index)
+        state.pending[victim.id] = nil
+        victim.continuation.resume(throwing: JobError.retryable(
+            "Memory budget exhausted by jobs waiting on each other; giving up \(ByteCount.format(held(by: victim, in: state))) to let them finish",
+            code: "memory_deadlock"))
+    }
+
+    private func held(by waiter: Waiter, in state: State) -> Int {
+        waiter.owner.map { state.ownerTotals[$0, default: 0] } ?? state.entries[waiter.reservation]?.bytes ?? 0
     }
 
     private func snapshot(_ state: State) -> MemoryBudgetStats {
