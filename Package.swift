@@ -51,7 +51,14 @@ let package = Package(
         ),
         .executableTarget(name: "CustomHandler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
 
-        .testTarget(name: "ConveyorTests", dependencies: ["Conveyor", "ConveyorTesting", "Diagnostics"], swiftSettings: strict),
+        .testTarget(
+            name: "ConveyorTests",
+            dependencies: [
+                "Conveyor", "ConveyorTesting", "Diagnostics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor"], swiftSettings: strict),
     ]

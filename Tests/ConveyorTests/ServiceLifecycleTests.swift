@@ -1,0 +1,62 @@
+import Conveyor
+import Diagnostics
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite("Service lifecycle and event throttling")
+struct ServiceLifecycleTests {
+    @Test("a ServiceGroup's graceful shutdown drains the runtime: short jobs finish, long ones are re-queued")
+    func gracefulShutdown() async throws {
+        var logger = Logger(label: "conveyor.tests")
+        logger.logLevel = .critical
+        let store = MemoryJobStore()
+        var configuration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(20))
+        configuration.drainTimeout = .milliseconds(300)
+        let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [runtime], logger: logger)
+        let running = Task { try await group.run() }
+        let short = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":100}"#))).job
+        let long = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":60000}"#))).job
+        try await eventually("both running") { runtime.activeJobCount == 2 }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(try await store.job(short.id)?.status == .completed)
+        let requeued = try #require(try await store.job(long.id))
+        #expect(requeued.status == .queued && requeued.attempts == 0)
+    }
+
+    @Test("progress events are throttled to at most 10 per second per job")
+    func throttled() async throws {
+        struct Chatty: JobHandler {
+            static let name = "chatty"
+            func run(_ input: [String: Int], context: JobContext) async throws -> Int {
+                let clock = ContinuousClock()
+                let end = clock.now + .milliseconds(500)
+                var calls = 0
+                while clock.now < end {
+                    calls += 1
+                    context.progress(Double(calls % 1000) / 1000, "call \(calls)")
+                    try await Task.sleep(for: .microseconds(200))
+                }
+                return calls
+            }
+        }
+        struct Plugin: ConveyorPlugin {
+            let name = "chatty"
+            func register(into registry: inout HandlerRegistry) { registry.register(Chatty()) }
+        }
+        try await withRuntime(plugins: [Plugin()]) { runtime in
+            let log = EventLog(runtime)
+            let job = try await runtime.enqueue(Chatty.self, [:]).job
+            let done = try await runtime.waitUntilFinished(job.id)
+            let calls = try JSONDecoder().decode(Int.self, from: done.result ?? Data())
+            let events = log.progress(of: job.id)
+            #expect(calls > 100, "the handler reported \(calls) times")
+            // 0.5 s at 10/s is 5 events, plus the first one.
+            #expect((1...7).contains(events.count), "\(events.count) events for \(calls) reports")
+            #expect(events.map(\.percent) == events.map(\.percent).sorted())
+        }
+    }
+}
