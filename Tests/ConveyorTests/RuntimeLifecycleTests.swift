@@ -117,24 +117,6 @@ struct RuntimeLifecycleTests {
         }
     }
 
-    @Test("graceful drain lets short jobs finish and re-queues long ones without spending attempts")
-    func drain() async throws {
-        let store = MemoryJobStore()
-        var configuration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(20))
-        configuration.drainTimeout = .milliseconds(300)
-        let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration)
-        let workers = Task { try await runtime.run() }
-        let short = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":100}"#))).job
-        let long = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":60000}"#))).job
-        try await eventually("both running") { runtime.activeJobCount == 2 }
-        runtime.shutdown()
-        #expect(runtime.isDraining)
-        try await workers.value
-        #expect(try await store.job(short.id)?.status == .completed)
-        let requeued = try #require(try await store.job(long.id))
-        #expect(requeued.status == .queued && requeued.attempts == 0)
-    }
-
     @Test("paused queues are not worked until resumed")
     func pause() async throws {
         try await withRuntime { runtime in

@@ -7,8 +7,11 @@ import Testing
 
 @Suite("Service lifecycle and event throttling")
 struct ServiceLifecycleTests {
-    @Test("a ServiceGroup's graceful shutdown drains the runtime: short jobs finish, long ones are re-queued")
-    func gracefulShutdown() async throws {
+    /// How a drain is started: by the runtime's own `shutdown()`, or by a ServiceGroup (SIGTERM).
+    enum Trigger: String, CaseIterable, Sendable { case shutdown, serviceGroup }
+
+    @Test("graceful drain: short jobs finish, long ones are re-queued without spending attempts", arguments: Trigger.allCases)
+    func gracefulShutdown(trigger: Trigger) async throws {
         var logger = Logger(label: "conveyor.tests")
         logger.logLevel = .critical
         let store = MemoryJobStore()
@@ -16,11 +19,22 @@ struct ServiceLifecycleTests {
         configuration.drainTimeout = .milliseconds(300)
         let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [runtime], logger: logger)
-        let running = Task { try await group.run() }
+        let running = Task {
+            switch trigger {
+            case .shutdown: try await runtime.run()
+            case .serviceGroup: try await group.run()
+            }
+        }
         let short = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":100}"#))).job
         let long = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":60000}"#))).job
         try await eventually("both running") { runtime.activeJobCount == 2 }
-        await group.triggerGracefulShutdown()
+        switch trigger {
+        case .shutdown:
+            runtime.shutdown()
+            #expect(runtime.isDraining)
+        case .serviceGroup:
+            await group.triggerGracefulShutdown()
+        }
         try await running.value
         #expect(try await store.job(short.id)?.status == .completed)
         let requeued = try #require(try await store.job(long.id))
