@@ -36,6 +36,12 @@ public final class MemoryBudget: Sendable {
         var nextID = 1
         var warned = false
         var observers: [@Sendable (MemoryBudgetStats) -> Void] = []
+
+        /// What counts against the per-job cap: the job's total, or the reservation's own
+        /// bytes when it belongs to no job.
+        func held(owner: Int?, reservation: Int) -> Int {
+            owner.map { ownerTotals[$0, default: 0] } ?? entries[reservation]?.bytes ?? 0
+        }
     }
 
     private let state = Mutex(State())
@@ -92,8 +98,7 @@ public final class MemoryBudget: Sendable {
             guard let entry = state.entries[reservation] else {
                 throw JobError.permanent("\(label): the reservation was already released", code: "reservation_released")
             }
-            let held = entry.owner.map { state.ownerTotals[$0, default: 0] } ?? entry.bytes
-            let wanted = held + bytes
+            let wanted = state.held(owner: entry.owner, reservation: reservation) + bytes
             let cap = Swift.min(limits.maxPerJob, limits.maxTotal)
             if wanted > cap {
                 throw JobError(
@@ -252,19 +257,15 @@ public final class MemoryBudget: Sendable {
         for waiter in state.waiters {
             let key = waiter.owner.map { -$0 } ?? waiter.reservation
             guard counted.insert(key).inserted else { continue }
-            heldByWaiters += waiter.owner.map { state.ownerTotals[$0, default: 0] } ?? state.entries[waiter.reservation]?.bytes ?? 0
+            heldByWaiters += state.held(owner: waiter.owner, reservation: waiter.reservation)
         }
         guard heldByWaiters >= state.current,
-              let index = state.waiters.lastIndex(where: { held(by: $0, in: state) > 0 }) else { return }
+              let index = state.waiters.lastIndex(where: { state.held(owner: $0.owner, reservation: $0.reservation) > 0 }) else { return }
         let victim = state.waiters.remove(at: index)
         state.pending[victim.id] = nil
         victim.continuation.resume(throwing: JobError.retryable(
-            "Memory budget exhausted by jobs waiting on each other; giving up \(ByteCount.format(held(by: victim, in: state))) to let them finish",
+            "Memory budget exhausted by jobs waiting on each other; giving up \(ByteCount.format(state.held(owner: victim.owner, reservation: victim.reservation))) to let them finish",
             code: "memory_deadlock"))
-    }
-
-    private func held(by waiter: Waiter, in state: State) -> Int {
-        waiter.owner.map { state.ownerTotals[$0, default: 0] } ?? state.entries[waiter.reservation]?.bytes ?? 0
     }
 
     private func snapshot(_ state: State) -> MemoryBudgetStats {
