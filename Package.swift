@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Conveyor", targets: ["Conveyor"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
+        .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging and service lifecycle.
@@ -37,13 +39,20 @@ let package = Package(
         ),
         .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: strict),
 
+        // Durable stores.
+        .target(
+            name: "ConveyorSQLite",
+            dependencies: ["Conveyor", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+
         // Handler plugins (library targets, not SwiftPM build plugins).
         .target(name: "Diagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
 
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "Diagnostics",
+                "Conveyor", "ConveyorSQLite", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -60,6 +69,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
-        .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor"], swiftSettings: strict),
+        .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
+        .testTarget(name: "ConveyorSQLiteTests", dependencies: ["Conveyor", "ConveyorSQLite", "Diagnostics"], swiftSettings: strict),
     ]
 )

@@ -1,4 +1,6 @@
 import Conveyor
+import ConveyorSQLite
+import Foundation
 import Testing
 
 /// A named way to make an empty store, so one test runs against every implementation.
@@ -10,5 +12,13 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
 
     static let all: [StoreFactory] = [
         StoreFactory(name: "memory") { MemoryJobStore() },
+        StoreFactory(name: "sqlite") { try SQLiteJobStore(path: temporaryPath("conformance.db")) },
     ]
+
+    /// A fresh path in a fresh directory under the system's temporary folder.
+    static func temporaryPath(_ name: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(name).path
+    }
 }

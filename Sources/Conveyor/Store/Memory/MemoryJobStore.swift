@@ -25,8 +25,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
         var paused: Set<String> = []
         var finishedTimes: Deque<Date> = []
         var rotation = 0
-        var listeners: [Int: AsyncStream<Void>.Continuation] = [:]
-        var nextListener = 0
+        /// Set by an operation that made work ready; the caller signals after the lock.
+        var woke = false
 
         static let emptyLanes = Array(repeating: Deque<JobID>(), count: JobPriority.allCases.count)
 
@@ -66,19 +66,28 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
             return nil
         }
 
-        func wake() {
-            for listener in listeners.values { listener.yield() }
-        }
+        mutating func wake() { woke = true }
     }
 
     private let state = Mutex(State())
+    private let wakeup = WakeupBroadcaster()
+
+    /// Runs `body` under the lock, then wakes listeners if it made work ready.
+    private func locked<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        let (value, woke) = try state.withLock { state in
+            state.woke = false
+            return (try body(&state), state.woke)
+        }
+        if woke { wakeup.signal() }
+        return value
+    }
 
     public init() {}
 
     // MARK: JobQueueStore
 
     public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
-        try state.withLock { state in
+        try locked { state in
             var results: [EnqueueResult] = []
             var added: [String: Int] = [:]
             var batchKeys: [String: Job] = [:]
@@ -113,7 +122,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
-        state.withLock { state in
+        locked { state in
             let queues = (request.queues ?? Array(state.ready.keys)).filter { !state.paused.contains($0) && state.ready[$0] != nil }
             guard !queues.isEmpty, request.limit > 0 else { return [] }
             state.rotation &+= 1
@@ -143,7 +152,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
-        state.withLock { state in
+        locked { state in
             var applied: Set<JobID> = []
             var wake = false
             for outcome in outcomes {
@@ -187,7 +196,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
-        state.withLock { state in
+        locked { state in
             var lost: Set<JobID> = []
             for id in ids {
                 if state.jobs[id]?.status == .running, state.jobs[id]?.lease?.workerID == workerID {
@@ -201,7 +210,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
-        state.withLock { state in
+        locked { state in
             for (id, progress) in updates where state.jobs[id]?.status == .running {
                 state.jobs[id]?.progress = progress
             }
@@ -209,7 +218,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func promoteDueJobs(now: Date) async throws -> Int {
-        state.withLock { state in
+        locked { state in
             var promoted = 0
             while let next = state.scheduled.min, next.runAt <= now {
                 state.scheduled.removeMin()
@@ -225,7 +234,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
-        state.withLock { state in
+        locked { state in
             let expired = state.running.filter { state.jobs[$0]?.lease.map { $0.expiresAt < now } ?? true }
             for id in expired {
                 guard var job = state.jobs[id] else { continue }
@@ -237,7 +246,6 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
                     state.recordFinish(at: now)
                 } else {
                     job.error = JobFailure(message: "Worker lost during attempt \(job.attempts) (lease expired); re-queued", permanent: false)
-                    job.scheduledAt = now
                     state.move(&job, to: .queued)
                     state.makeReady(job, first: true)
                 }
@@ -251,11 +259,11 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     // MARK: JobInspectionStore
 
     public func job(_ id: JobID) async throws -> Job? {
-        state.withLock { $0.jobs[id] }
+        locked { $0.jobs[id] }
     }
 
     public func jobs(matching filter: JobFilter) async throws -> JobPage {
-        state.withLock { state in
+        locked { state in
             let limit = min(max(filter.limit, 1), 1000)
             let matching = state.jobs.values.filter { job in
                 (filter.status.map { job.status == $0 } ?? true) && (filter.type.map { job.type == $0 } ?? true)
@@ -268,7 +276,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func stats(now: Date) async throws -> StoreStats {
-        state.withLock { state in
+        locked { state in
             let horizon = now.addingTimeInterval(-60)
             while let first = state.finishedTimes.first, first < horizon { state.finishedTimes.removeFirst() }
             var oldestQueued: Date?
@@ -288,13 +296,13 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func nextScheduledAt() async throws -> Date? {
-        state.withLock { $0.scheduled.min?.runAt }
+        locked { $0.scheduled.min?.runAt }
     }
 
     // MARK: JobAdminStore
 
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
-        try state.withLock { state in
+        try locked { state in
             guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
             guard !job.status.isTerminal else { throw ConveyorError(.conflict, "Job \(id) is already \(job.status.rawValue)") }
             job.lease = nil
@@ -306,7 +314,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {
-        try state.withLock { state in
+        try locked { state in
             guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
             guard job.status == .failed || job.status == .cancelled else {
                 throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
@@ -333,7 +341,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {
-        state.withLock { state in
+        locked { state in
             let limits: [JobStatus: Date] = [
                 .completed: now.addingTimeInterval(-policy.completed.seconds),
                 .failed: now.addingTimeInterval(-policy.failed.seconds),
@@ -347,35 +355,26 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     public func deleteFailed(finishedBefore date: Date) async throws -> Int {
-        state.withLock { state in
+        locked { state in
             removeFinished(in: &state) { $0.status == .failed && ($0.finishedAt ?? date) < date }
         }
     }
 
     public func setPaused(_ paused: Bool, queue: String) async throws {
-        state.withLock { state in
+        locked { state in
             if paused { state.paused.insert(queue) } else { state.paused.remove(queue) }
             if !paused { state.wake() }
         }
     }
 
     public func pausedQueues() async throws -> Set<String> {
-        state.withLock { $0.paused }
+        locked { $0.paused }
     }
 
     // MARK: JobWakeupSource
 
     public func wakeups() -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { state in
-            defer { state.nextListener += 1 }
-            state.listeners[state.nextListener] = continuation
-            return state.nextListener
-        }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.listeners.removeValue(forKey: id) }
-        }
-        return stream
+        wakeup.stream()
     }
 
     private func removeFinished(in state: inout State, where shouldRemove: (Job) -> Bool) -> Int {

@@ -1,0 +1,53 @@
+import Conveyor
+import Foundation
+import GRDB
+
+/// How jobs map to rows: the one column list every query selects or returns, and the
+/// conversions of ids and times.
+enum SQLiteColumns {
+    /// The order `job(from:)` reads.
+    static let job = """
+        id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
+        progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
+        started_at, finished_at, lease_owner, lease_expires_at
+        """
+
+    static let terminalStates = "('completed', 'failed', 'cancelled')"
+
+    static func job(from row: Row) throws -> Job {
+        let idBytes: Data = row[0]
+        guard let id = JobID(bytes: idBytes) else {
+            throw ConveyorError(.storeUnavailable, "jobs.id: \(idBytes.count) bytes where a 16-byte job id was expected")
+        }
+        let stateText: String = row[3]
+        guard let status = JobStatus(rawValue: stateText) else {
+            throw ConveyorError(.storeUnavailable, "jobs.state: '\(stateText)' is not a job state this build knows")
+        }
+        let rank: Int = row[4]
+        guard let priority = JobPriority(rank: rank) else {
+            throw ConveyorError(.storeUnavailable, "jobs.priority: \(rank) is not a priority rank this build knows")
+        }
+        let errorMessage: String? = row[7]
+        let leaseOwner: String? = row[21]
+        let leaseExpiry: Int64? = row[22]
+        return Job(
+            id: id, type: row[1], queue: row[2], status: status,
+            priority: priority,
+            payload: row[5], result: row[6],
+            error: errorMessage.map { JobFailure(message: $0, permanent: row[8] ?? false) },
+            attempts: row[9], maxAttempts: row[10],
+            progress: JobProgress(percent: row[11], stage: row[12], message: row[13]),
+            owner: row[14], dedupKey: row[15], timeout: .milliseconds(row[16] as Int64),
+            createdAt: date(row[17]), scheduledAt: date(row[18]),
+            startedAt: (row[19] as Int64?).map(date), finishedAt: (row[20] as Int64?).map(date),
+            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } })
+    }
+
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    static func date(_ micros: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+}

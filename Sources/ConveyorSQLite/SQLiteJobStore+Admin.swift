@@ -1,0 +1,93 @@
+public import Conveyor
+public import Foundation
+import GRDB
+
+extension SQLiteJobStore {
+    public func cancel(_ id: JobID, now: Date) async throws -> Job {
+        try await write { db in
+            let cancelled = try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state NOT IN \(SQLiteColumns.terminalStates)
+                    RETURNING \(SQLiteColumns.job)
+                    """),
+                arguments: [SQLiteColumns.micros(now), id.bytes])
+            if let cancelled { return try SQLiteColumns.job(from: cancelled) }
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
+                throw ConveyorError(.notFound, "No job with id \(id)")
+            }
+            throw ConveyorError(.conflict, "Job \(id) is already \(state)")
+        }
+    }
+
+    public func retry(_ id: JobID, now: Date) async throws -> Job {
+        let job = try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
+                throw ConveyorError(.notFound, "No job with id \(id)")
+            }
+            let job = try SQLiteColumns.job(from: row)
+            guard job.status == .failed || job.status == .cancelled else {
+                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
+            }
+            if let key = job.dedupKey, let holder = try Data.fetchOne(
+                db, sql: "SELECT id FROM jobs WHERE dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)", arguments: [key]
+            ).flatMap(JobID.init(bytes:)) {
+                throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(key)' and is unfinished")
+            }
+            let retried = try Row.fetchOne(
+                db, sql: """
+                    UPDATE jobs SET state = 'queued', attempts = 0, error = NULL, error_permanent = NULL, result = NULL,
+                        started_at = NULL, finished_at = NULL, progress_percent = 0, progress_stage = NULL, progress_message = NULL,
+                        run_at = ?
+                    WHERE id = ? RETURNING \(SQLiteColumns.job)
+                    """,
+                arguments: [SQLiteColumns.micros(now), id.bytes])
+            return try SQLiteColumns.job(from: retried ?? row)
+        }
+        wakeup.signal()
+        return job
+    }
+
+    public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {
+        var removed = 0
+        for (status, keep) in [(JobStatus.completed, policy.completed), (.failed, policy.failed), (.cancelled, policy.cancelled)] {
+            removed += try await deleteFinished(status, before: now.addingTimeInterval(-keep.seconds))
+        }
+        return removed
+    }
+
+    public func deleteFailed(finishedBefore date: Date) async throws -> Int {
+        try await deleteFinished(.failed, before: date)
+    }
+
+    public func setPaused(_ paused: Bool, queue: String) async throws {
+        try await write { db in
+            if paused {
+                try db.execute(sql: "INSERT OR IGNORE INTO paused_queues (queue) VALUES (?)", arguments: [queue])
+            } else {
+                try db.execute(sql: "DELETE FROM paused_queues WHERE queue = ?", arguments: [queue])
+            }
+        }
+        if !paused { wakeup.signal() }
+    }
+
+    public func pausedQueues() async throws -> Set<String> {
+        try await read { db in Set(try String.fetchAll(db, sql: "SELECT queue FROM paused_queues")) }
+    }
+
+    /// Deletes in slices of a few thousand rows, one transaction each, so pruning a million
+    /// old jobs never holds the write lock long enough to stall claims.
+    private func deleteFinished(_ status: JobStatus, before date: Date) async throws -> Int {
+        var removed = 0
+        while true {
+            let deleted = try await write { db in
+                try db.cachedStatement(sql: """
+                    DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE state = ? AND finished_at < ? LIMIT 5000)
+                    """).execute(arguments: [status.rawValue, SQLiteColumns.micros(date)])
+                return db.changesCount
+            }
+            removed += deleted
+            if deleted < 5000 { return removed }
+        }
+    }
+}

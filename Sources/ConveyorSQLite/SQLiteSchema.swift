@@ -1,0 +1,81 @@
+import GRDB
+
+/// The versioned schema. Migrations only ever get appended: a database that has one this
+/// build does not know was written by a newer Conveyor and is refused rather than guessed at.
+enum SQLiteSchema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-jobs", migrate: createJobs)
+        return migrator
+    }()
+
+    /// Times are integer microseconds since 1970; ids are the 16 bytes of a UUIDv7, so their
+    /// byte order is creation order. `state = 'waiting'` and the nullable columns leave room for
+    /// dependencies, batches, cron and rate limits in later migrations.
+    private static func createJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE jobs (
+                id BLOB NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                queue TEXT NOT NULL,
+                state TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                result BLOB,
+                error TEXT,
+                error_permanent INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                progress_percent REAL NOT NULL DEFAULT 0,
+                progress_stage TEXT,
+                progress_message TEXT,
+                owner TEXT,
+                dedup_key TEXT,
+                timeout_ms INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                run_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                lease_owner TEXT,
+                lease_expires_at INTEGER
+            );
+
+            -- The claim path: ready jobs of one queue and priority, oldest first.
+            CREATE INDEX jobs_ready ON jobs (queue, priority, run_at, id) WHERE state = 'queued';
+            -- Promotion of due jobs and the next wake-up time.
+            CREATE INDEX jobs_scheduled ON jobs (run_at) WHERE state = 'scheduled';
+            -- Listing by state newest first; running jobs for heartbeats and rescue.
+            CREATE INDEX jobs_state ON jobs (state, id);
+            -- Retention pruning and "finished in the last minute".
+            CREATE INDEX jobs_finished ON jobs (state, finished_at) WHERE finished_at IS NOT NULL;
+            CREATE INDEX jobs_owner ON jobs (owner, id) WHERE owner IS NOT NULL;
+            -- One unfinished job per dedup key.
+            CREATE UNIQUE INDEX jobs_dedup ON jobs (dedup_key)
+                WHERE dedup_key IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
+
+            -- Counts per queue and state, kept by triggers in the same transaction, so stats and
+            -- queue capacity never count rows.
+            CREATE TABLE job_counts (
+                queue TEXT NOT NULL,
+                state TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (queue, state)
+            ) WITHOUT ROWID;
+
+            CREATE TRIGGER jobs_counted_insert AFTER INSERT ON jobs BEGIN
+                INSERT INTO job_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+                    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+            END;
+            CREATE TRIGGER jobs_counted_update AFTER UPDATE OF state ON jobs WHEN old.state <> new.state BEGIN
+                UPDATE job_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+                INSERT INTO job_counts (queue, state, n) VALUES (new.queue, new.state, 1)
+                    ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+            END;
+            CREATE TRIGGER jobs_counted_delete AFTER DELETE ON jobs BEGIN
+                UPDATE job_counts SET n = n - 1 WHERE queue = old.queue AND state = old.state;
+            END;
+
+            CREATE TABLE paused_queues (queue TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            """)
+    }
+}
