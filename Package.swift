@@ -70,6 +70,14 @@ let package = Package(
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
-        .testTarget(name: "ConveyorSQLiteTests", dependencies: ["Conveyor", "ConveyorSQLite", "Diagnostics"], swiftSettings: strict),
+        .testTarget(
+            name: "ConveyorSQLiteTests",
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
+                // Crash and bad-input tests run the real binary.
+                "conveyor",
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -28,7 +28,17 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
-        let store = try await storeOptions.open()
+        let report = try await storeOptions.withStore { store in try await measure(store, logger: logger) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table)
+        }
+    }
+
+    private func measure(_ store: any JobStore, logger: Logger) async throws -> BenchReport {
         let runtime = try ConveyorRuntime(
             store: store, plugins: [DiagnosticsPlugin()],
             configuration: RuntimeConfiguration(concurrency: workers, claimBatchSize: max(workers, 256), pollInterval: .milliseconds(50)),
@@ -66,17 +76,10 @@ struct BenchCommand: AsyncParsableCommand {
         try await workerTask.value
         latencies.sort()
 
-        let report = BenchReport(
+        return BenchReport(
             store: storeOptions.store, jobs: jobs, workers: workers,
             enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
             latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table)
-        }
     }
 
     private func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -7,7 +7,7 @@ struct ConveyorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conveyor",
         abstract: "Background jobs for Swift: workers, stores and tools.",
-        subcommands: [BenchCommand.self])
+        subcommands: [WorkerCommand.self, MigrateCommand.self, BenchCommand.self])
 
     static func main() async {
         do {

@@ -2,18 +2,31 @@ import ArgumentParser
 import Conveyor
 import Foundation
 
-/// `--store URL`. This build knows `memory:`; durable stores register here as they land.
+/// `--store URL`, defaulting to `CONVEYOR_STORE`, then `sqlite:conveyor.db`.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "Job store URL. Supported: memory:")
-    var store: String = "memory:"
+    @Option(name: .long, help: ArgumentHelp("Job store URL: \(StoreLocation.supported).", valueName: "url"))
+    var store: String = ProcessInfo.processInfo.environment["CONVEYOR_STORE"] ?? "sqlite:conveyor.db"
 
     func validate() throws {
-        guard store == "memory:" else {
-            throw ValidationError("--store: '\(store)' is not a supported store URL; supported: memory:")
+        do {
+            _ = try StoreLocation(store)
+        } catch let error as ConveyorError {
+            throw ValidationError("--\(error.message)")
         }
     }
 
-    func open() async throws -> any JobStore {
-        MemoryJobStore()
+    /// Opens the store, runs `body`, and closes the store however `body` ends. A store that
+    /// cannot open throws one line naming it and the problem.
+    func withStore<T>(_ body: (any JobStore) async throws -> T) async throws -> T {
+        let opened = try StoreLocation(store).open()
+        let closable = opened as? any ClosableStore
+        do {
+            let value = try await body(opened)
+            try await closable?.close()
+            return value
+        } catch {
+            try? await closable?.close()
+            throw error
+        }
     }
 }

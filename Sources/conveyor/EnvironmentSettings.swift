@@ -1,0 +1,62 @@
+import Conveyor
+import Foundation
+import Logging
+
+/// The `CONVEYOR_*` variables of DESIGN §7 that shape a worker, read once at start. Each
+/// unreadable value is one problem line naming the variable, its value and what is allowed.
+struct EnvironmentSettings {
+    private let environment: [String: String]
+    private(set) var problems: [String] = []
+
+    init(_ environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// A runtime configuration from the environment, with flags already applied on top.
+    mutating func runtimeConfiguration(workers: Int?, queues: [String]?) -> RuntimeConfiguration {
+        var configuration = RuntimeConfiguration(queues: queues)
+        configuration.concurrency = workers ?? integer("CONVEYOR_WORKERS") ?? configuration.concurrency
+        configuration.leaseDuration = duration("CONVEYOR_LEASE") ?? configuration.leaseDuration
+        configuration.defaultTimeout = duration("CONVEYOR_JOB_TIMEOUT") ?? configuration.defaultTimeout
+        configuration.maxQueueSize = integer("CONVEYOR_MAX_QUEUE_SIZE") ?? configuration.maxQueueSize
+        configuration.memory.maxTotal = bytes("CONVEYOR_MAX_TOTAL_MEMORY") ?? configuration.memory.maxTotal
+        configuration.memory.maxPerJob = bytes("CONVEYOR_MAX_MEMORY_PER_JOB") ?? configuration.memory.maxPerJob
+        configuration.memory.warningThreshold = integer("CONVEYOR_MEMORY_WARNING_THRESHOLD").map(Double.init) ?? configuration.memory.warningThreshold
+        configuration.retention.completed = duration("CONVEYOR_RETENTION_COMPLETED") ?? configuration.retention.completed
+        configuration.retention.cancelled = configuration.retention.completed
+        configuration.retention.failed = duration("CONVEYOR_RETENTION_FAILED") ?? configuration.retention.failed
+        problems += configuration.problems
+        return configuration
+    }
+
+    mutating func logLevel() -> Logger.Level {
+        guard let text = environment["CONVEYOR_LOG_LEVEL"] else { return .info }
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let allowed = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append("CONVEYOR_LOG_LEVEL: '\(text)' is not one of \(allowed)")
+            return .info
+        }
+        return level
+    }
+
+    private mutating func integer(_ name: String) -> Int? {
+        parse(name, as: "a whole number", Int.init)
+    }
+
+    private mutating func duration(_ name: String) -> Duration? {
+        parse(name, as: "a duration such as 500ms, 30s, 10m, 24h or 7d", DurationText.parse)
+    }
+
+    private mutating func bytes(_ name: String) -> Int? {
+        parse(name, as: "a size such as 50MB or 200MiB", ByteCount.parse)
+    }
+
+    private mutating func parse<T>(_ name: String, as kind: String, _ parse: (String) -> T?) -> T? {
+        guard let text = environment[name] else { return nil }
+        guard let value = parse(text) else {
+            problems.append("\(name): '\(text)' is not \(kind)")
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Conveyor
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `conveyor worker`: runs jobs from the store with every built-in plugin, no HTTP. Start as
+/// many as the machine (or, on PostgreSQL, the cluster) should run; SIGTERM or SIGINT drains.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run jobs from the store (workers only, no HTTP).",
+        discussion: """
+            Reads CONVEYOR_LEASE, CONVEYOR_JOB_TIMEOUT, CONVEYOR_MAX_TOTAL_MEMORY, \
+            CONVEYOR_MAX_MEMORY_PER_JOB, CONVEYOR_RETENTION_* and CONVEYOR_LOG_LEVEL from the \
+            environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
+            30s, re-queues the rest and exits 0.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Concurrent jobs, 1…1024 (default CONVEYOR_WORKERS or 16).") var workers: Int?
+    @Option(help: "Comma-separated queues to work (default: all).", transform: { $0.split(separator: ",").map(String.init) })
+    var queues: [String]?
+
+    func run() async throws {
+        var settings = EnvironmentSettings()
+        let configuration = settings.runtimeConfiguration(workers: workers, queues: queues)
+        let level = settings.logLevel()
+        guard settings.problems.isEmpty else {
+            throw ValidationError(settings.problems.joined(separator: "\n"))
+        }
+        var logger = Logger(label: "conveyor.worker")
+        logger.logLevel = level
+
+        try await storeOptions.withStore { store in
+            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all, configuration: configuration, logger: logger)
+            logger.info("Worker started", metadata: [
+                "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
+            ])
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+        logger.info("Worker stopped")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// The `conveyor` binary built beside this test bundle, run as a real process.
+struct ConveyorProcess {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CONVEYOR_BIN"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("conveyor")
+    }
+
+    let process = Process()
+    /// Output goes to files, not pipes, so a long-running process never blocks on a full pipe.
+    private let stdoutURL: URL
+    private let stderrURL: URL
+
+    /// Starts `conveyor arguments…`; when `unprivileged` and running as root, as user nobody,
+    /// so file permissions apply to it.
+    init(_ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) throws {
+        let binary = Self.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw ConveyorProcessError(message: "\(binary.path) is missing: build the package first (swift build)")
+        }
+        if unprivileged && getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-process-\(UUID().uuidString)")
+        stdoutURL = base.appendingPathExtension("out")
+        stderrURL = base.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    /// Runs to the end and returns what it printed.
+    static func run(_ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) async throws -> Output {
+        try await ConveyorProcess(arguments, environment: environment, unprivileged: unprivileged).finish()
+    }
+
+    /// Waits for the exit (polling, so the test's task is not blocked) and returns what it printed.
+    func finish() async throws -> Output {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        defer {
+            try? FileManager.default.removeItem(at: stdoutURL)
+            try? FileManager.default.removeItem(at: stderrURL)
+        }
+        return Output(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: stdoutURL, encoding: .utf8), stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    }
+
+    func kill(_ signal: Int32) {
+        Foundation.kill(process.processIdentifier, signal)
+    }
+}
+
+struct ConveyorProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
