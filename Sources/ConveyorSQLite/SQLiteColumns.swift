@@ -14,6 +14,24 @@ enum SQLiteColumns {
 
     static let terminalStates = "('completed', 'failed', 'cancelled')"
 
+    /// `state = '…'` as a literal (states are a closed set), with the `jobs_state` index's
+    /// condition spelled out where it applies so SQLite can use that partial index.
+    static func stateCondition(_ status: JobStatus) -> String {
+        switch status {
+        case .queued, .completed: "state = '\(status.rawValue)'"
+        default: "state NOT IN ('queued', 'completed') AND state = '\(status.rawValue)'"
+        }
+    }
+
+    /// Runs `statement` and decodes every row it returns. The cursor's row reads each column
+    /// straight from SQLite, where `Row.fetchAll` would first copy all of them.
+    static func jobs(_ statement: Statement, arguments: StatementArguments) throws -> [Job] {
+        var jobs: [Job] = []
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try cursor.next() { jobs.append(try job(from: row)) }
+        return jobs
+    }
+
     static func job(from row: Row) throws -> Job {
         let idBytes: Data = row[0]
         guard let id = JobID(bytes: idBytes) else {

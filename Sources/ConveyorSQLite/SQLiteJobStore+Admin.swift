@@ -5,18 +5,24 @@ import GRDB
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
         try await write { db in
-            let cancelled = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = ? AND state NOT IN \(SQLiteColumns.terminalStates)
-                    RETURNING \(SQLiteColumns.job)
-                    """),
-                arguments: [SQLiteColumns.micros(now), id.bytes])
-            if let cancelled { return try SQLiteColumns.job(from: cancelled) }
-            guard let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
+            guard let current = try Row.fetchOne(db, sql: "SELECT queue, state FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
                 throw ConveyorError(.notFound, "No job with id \(id)")
             }
-            throw ConveyorError(.conflict, "Job \(id) is already \(state)")
+            let state: String = current[1]
+            guard let status = JobStatus(rawValue: state), !status.isTerminal else {
+                throw ConveyorError(.conflict, "Job \(id) is already \(state)")
+            }
+            let cancelled = try Row.fetchOne(
+                db, sql: """
+                    UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? RETURNING \(SQLiteColumns.job)
+                    """,
+                arguments: [SQLiteColumns.micros(now), id.bytes])
+            guard let cancelled else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            var counts = SQLiteCounts()
+            counts.move(queue: current[0], from: status, to: .cancelled)
+            try counts.write(db)
+            return try SQLiteColumns.job(from: cancelled)
         }
     }
 
@@ -42,6 +48,9 @@ extension SQLiteJobStore {
                     WHERE id = ? RETURNING \(SQLiteColumns.job)
                     """,
                 arguments: [SQLiteColumns.micros(now), id.bytes])
+            var counts = SQLiteCounts()
+            counts.move(queue: job.queue, from: job.status, to: .queued)
+            try counts.write(db)
             return try SQLiteColumns.job(from: retried ?? row)
         }
         wakeup.signal()
@@ -52,6 +61,10 @@ extension SQLiteJobStore {
         var removed = 0
         for (status, keep) in [(JobStatus.completed, policy.completed), (.failed, policy.failed), (.cancelled, policy.cancelled)] {
             removed += try await deleteFinished(status, before: now.addingTimeInterval(-keep.seconds))
+        }
+        // Only the last minute is ever read; keep a little more for clocks that differ.
+        try await write { db in
+            try db.execute(sql: "DELETE FROM job_finished_seconds WHERE second < ?", arguments: [Int64(now.timeIntervalSince1970) - 300])
         }
         return removed
     }
@@ -81,10 +94,15 @@ extension SQLiteJobStore {
         var removed = 0
         while true {
             let deleted = try await write { db in
-                try db.cachedStatement(sql: """
-                    DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE state = ? AND finished_at < ? LIMIT 5000)
-                    """).execute(arguments: [status.rawValue, SQLiteColumns.micros(date)])
-                return db.changesCount
+                let queues = try String.fetchAll(
+                    db.cachedStatement(sql: """
+                        DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE state = ? AND finished_at < ? LIMIT 5000) RETURNING queue
+                        """),
+                    arguments: [status.rawValue, SQLiteColumns.micros(date)])
+                var counts = SQLiteCounts()
+                for queue in queues { counts.move(queue: queue, from: status, to: nil) }
+                try counts.write(db)
+                return queues.count
             }
             removed += deleted
             if deleted < 5000 { return removed }

@@ -14,7 +14,10 @@ extension SQLiteJobStore {
         let limit = min(max(filter.limit, 1), 1000)
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let status = filter.status { conditions.append("state = ?"); arguments += [status.rawValue] }
+        if let status = filter.status {
+            // A literal state lets SQLite pick the partial index that holds it.
+            conditions.append(SQLiteColumns.stateCondition(status))
+        }
         if let type = filter.type { conditions.append("type = ?"); arguments += [type] }
         if let queue = filter.queue { conditions.append("queue = ?"); arguments += [queue] }
         if let owner = filter.owner { conditions.append("owner = ?"); arguments += [owner] }
@@ -27,7 +30,7 @@ extension SQLiteJobStore {
         return JobPage(jobs: jobs, nextCursor: found.count > limit ? jobs.last?.id : nil)
     }
 
-    /// Counts come from `job_counts`, kept by triggers; the oldest queued job is one index
+    /// Counts come from `job_counts` and `job_finished_seconds`; the oldest queued job is one index
     /// probe per queue and priority; running jobs are few. Nothing here scans the table.
     public func stats(now: Date) async throws -> StoreStats {
         try await read { db in
@@ -49,10 +52,11 @@ extension SQLiteJobStore {
                     }
                 }
             }
-            let oldestRunning = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(started_at) FROM jobs WHERE state = 'running'"))
+            let oldestRunning = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT min(started_at) FROM jobs WHERE \(SQLiteColumns.stateCondition(.running))"))
             let finished = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM jobs WHERE state IN ('completed', 'failed') AND finished_at >= ?"),
-                arguments: [SQLiteColumns.micros(now.addingTimeInterval(-60))]) ?? 0
+                db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_finished_seconds WHERE second >= ?"),
+                arguments: [Int64(now.timeIntervalSince1970.rounded(.down)) - 60]) ?? 0
             return StoreStats(
                 counts: counts, oldestQueuedAt: oldestQueued.map(SQLiteColumns.date),
                 oldestRunningStartedAt: oldestRunning.map(SQLiteColumns.date), finishedLastMinute: finished)

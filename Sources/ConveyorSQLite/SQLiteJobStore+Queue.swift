@@ -38,8 +38,10 @@ extension SQLiteJobStore {
                 INSERT INTO jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            var counts = SQLiteCounts()
             for result in results where !result.deduplicated {
                 let job = result.job
+                counts.move(queue: job.queue, from: nil, to: job.status)
                 do {
                     try insert.execute(arguments: [
                         job.id.bytes, job.type, job.queue, job.status.rawValue, job.priority.rank, job.payload, job.maxAttempts,
@@ -50,6 +52,7 @@ extension SQLiteJobStore {
                     throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
                 }
             }
+            try counts.write(db)
             return results
         }
         if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
@@ -58,28 +61,51 @@ extension SQLiteJobStore {
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
         guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
-        return try await write { db in
-            var queues = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT queue FROM job_counts WHERE state = 'queued' AND n > 0 AND queue NOT IN (SELECT queue FROM paused_queues)
-                """))
-            if let wanted = request.queues.map(Set.init) { queues = queues.filter(wanted.contains) }
-            guard !queues.isEmpty else { return [] }
-            let statement = try db.cachedStatement(sql: Self.claimSQL(queues: queues.count))
-            var claimed: [Job] = []
-            claimed.reserveCapacity(request.limit)
-            for priority in request.priorityOrder where claimed.count < request.limit {
-                let remaining = request.limit - claimed.count
-                var arguments: StatementArguments = [
-                    SQLiteColumns.micros(request.now), request.workerID, SQLiteColumns.micros(request.leaseExpiresAt),
-                ]
-                for queue in queues { arguments += [queue, priority.rank, remaining] }
-                arguments += [remaining]
-                // RETURNING gives rows in no particular order: restore FIFO.
-                claimed += try Row.fetchAll(statement, arguments: arguments).map(SQLiteColumns.job(from:))
-                    .sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
-            }
-            return claimed
+        return try await write { db in try Self.claim(request, in: db) }
+    }
+
+    public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
+        guard !outcomes.isEmpty else { return [] }
+        let (applied, requeued) = try await write { db in try Self.complete(outcomes, in: db) }
+        if requeued { wakeup.signal() }
+        return applied
+    }
+
+    /// Both in one transaction: one commit and one trip to the writer per worker turn.
+    public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
+        let (applied, requeued, claimed) = try await write { db in
+            let (applied, requeued) = try Self.complete(outcomes, in: db)
+            return (applied, requeued, try Self.claim(request, in: db))
         }
+        if requeued { wakeup.signal() }
+        return (applied, claimed)
+    }
+
+    private static func claim(_ request: ClaimRequest, in db: Database) throws -> [Job] {
+        guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
+        var queues = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT queue FROM job_counts WHERE state = 'queued' AND n > 0 AND queue NOT IN (SELECT queue FROM paused_queues)
+            """))
+        if let wanted = request.queues.map(Set.init) { queues = queues.filter(wanted.contains) }
+        guard !queues.isEmpty else { return [] }
+        let statement = try db.cachedStatement(sql: Self.claimSQL(queues: queues.count))
+        var claimed: [Job] = []
+        claimed.reserveCapacity(request.limit)
+        for priority in request.priorityOrder where claimed.count < request.limit {
+            let remaining = request.limit - claimed.count
+            var arguments: StatementArguments = [
+                SQLiteColumns.micros(request.now), request.workerID, SQLiteColumns.micros(request.leaseExpiresAt),
+            ]
+            for queue in queues { arguments += [queue, priority.rank, remaining] }
+            arguments += [remaining]
+            // RETURNING gives rows in no particular order: restore FIFO.
+            claimed += try SQLiteColumns.jobs(statement, arguments: arguments)
+                .sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+        }
+        var counts = SQLiteCounts()
+        for job in claimed { counts.move(queue: job.queue, from: .queued, to: .running) }
+        try counts.write(db)
+        return claimed
     }
 
     /// Oldest ready jobs of one priority across `queues`: each queue's index gives its first
@@ -96,37 +122,81 @@ extension SQLiteJobStore {
             """
     }
 
-    public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
-        guard !outcomes.isEmpty else { return [] }
-        let (applied, requeued) = try await write { db in
-            var applied: Set<JobID> = []
-            var requeued = false
-            let held = ", lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'running' AND lease_owner = ?"
-            for outcome in outcomes {
-                let finished = SQLiteColumns.micros(outcome.finishedAt)
-                let (sql, arguments): (String, StatementArguments) = switch outcome.resolution {
-                case .completed(let result):
-                    ("UPDATE jobs SET state = 'completed', result = ?, error = NULL, error_permanent = NULL, progress_percent = 100, finished_at = ?",
-                     [result, finished])
-                case .failed(let failure):
-                    ("UPDATE jobs SET state = 'failed', error = ?, error_permanent = ?, finished_at = ?", [failure.message, failure.permanent, finished])
-                case .retry(let date, let failure):
-                    ("UPDATE jobs SET state = 'scheduled', error = ?, error_permanent = ?, run_at = ?",
-                     [failure.message, failure.permanent, SQLiteColumns.micros(date)])
-                case .runAgain(let date, _):
-                    ("UPDATE jobs SET state = 'scheduled', attempts = attempts - 1, run_at = ?", [SQLiteColumns.micros(date)])
-                case .released:
-                    ("UPDATE jobs SET state = 'queued', attempts = attempts - 1", [])
-                }
-                try db.cachedStatement(sql: sql + held).execute(arguments: arguments + [outcome.jobID.bytes, outcome.workerID])
-                guard db.changesCount > 0 else { continue }
-                applied.insert(outcome.jobID)
-                if case .released = outcome.resolution { requeued = true }
+    /// Applies outcomes whose worker still holds the lease; also says whether any job went back
+    /// to the queue, so waiting workers are woken.
+    private static func complete(_ outcomes: [JobOutcome], in db: Database) throws -> (Set<JobID>, Bool) {
+        var applied: Set<JobID> = []
+        var requeued = false
+        var counts = SQLiteCounts()
+        var completions: [(outcome: JobOutcome, result: Data)] = []
+        let held = """
+            , lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'running' AND lease_owner = ? RETURNING queue
+            """
+        for outcome in outcomes {
+            let (sql, arguments): (String, StatementArguments)
+            switch outcome.resolution {
+            case .completed(let result):
+                completions.append((outcome, result))
+                continue
+            case .failed(let failure):
+                (sql, arguments) = ("UPDATE jobs SET state = 'failed', error = ?, error_permanent = ?, finished_at = ?",
+                                    [failure.message, failure.permanent, SQLiteColumns.micros(outcome.finishedAt)])
+            case .retry(let date, let failure):
+                (sql, arguments) = ("UPDATE jobs SET state = 'scheduled', error = ?, error_permanent = ?, run_at = ?",
+                                    [failure.message, failure.permanent, SQLiteColumns.micros(date)])
+            case .runAgain(let date, _):
+                (sql, arguments) = ("UPDATE jobs SET state = 'scheduled', attempts = attempts - 1, run_at = ?", [SQLiteColumns.micros(date)])
+            case .released:
+                (sql, arguments) = ("UPDATE jobs SET state = 'queued', attempts = attempts - 1", [])
+                requeued = true
             }
-            return (applied, requeued)
+            let statement = try db.cachedStatement(sql: sql + held)
+            guard let queue = try String.fetchOne(statement, arguments: arguments + [outcome.jobID.bytes, outcome.workerID]) else {
+                continue
+            }
+            applied.insert(outcome.jobID)
+            counts.move(queue: queue, from: .running, to: outcome.status)
+            if outcome.status == .failed { counts.finishedAt(outcome.finishedAt) }
         }
-        if requeued { wakeup.signal() }
-        return applied
+        // Completions, the common case, go in chunks of one statement each.
+        var rest = completions[...]
+        while !rest.isEmpty {
+            let size = Self.chunkSize(rest.count)
+            var arguments = StatementArguments()
+            for (outcome, result) in rest.prefix(size) {
+                arguments += [outcome.jobID.bytes, outcome.workerID, result, SQLiteColumns.micros(outcome.finishedAt)]
+            }
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.completeSQL(rows: size)), arguments: arguments)
+            var done: [JobID: String] = [:]
+            while let row = try cursor.next() {
+                if let id = JobID(bytes: row[0]) { done[id] = row[1] }
+            }
+            for (outcome, _) in rest.prefix(size) {
+                guard let queue = done[outcome.jobID] else { continue }
+                applied.insert(outcome.jobID)
+                counts.move(queue: queue, from: .running, to: .completed)
+                counts.finishedAt(outcome.finishedAt)
+            }
+            rest = rest.dropFirst(size)
+        }
+        try counts.write(db)
+        return (applied, requeued && !applied.isEmpty)
+    }
+
+    /// Completes `rows` jobs in one statement; each row is (id, worker, result, finished_at).
+    static func completeSQL(rows: Int) -> String {
+        """
+        UPDATE jobs SET state = 'completed', result = v.column3, error = NULL, error_permanent = NULL, progress_percent = 100,
+            finished_at = v.column4, lease_owner = NULL, lease_expires_at = NULL
+        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
+        WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2
+        RETURNING id, queue
+        """
+    }
+
+    /// Chunks of 64, 32, …, 1 rows: a handful of statement shapes, each prepared once and cached.
+    static func chunkSize(_ count: Int) -> Int {
+        min(64, 1 << (Int.bitWidth - 1 - count.leadingZeroBitCount))
     }
 
     public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
@@ -157,9 +227,13 @@ extension SQLiteJobStore {
 
     public func promoteDueJobs(now: Date) async throws -> Int {
         let promoted = try await write { db in
-            try db.cachedStatement(sql: "UPDATE jobs SET state = 'queued' WHERE state = 'scheduled' AND run_at <= ?")
-                .execute(arguments: [SQLiteColumns.micros(now)])
-            return db.changesCount
+            let queues = try String.fetchAll(
+                db.cachedStatement(sql: "UPDATE jobs SET state = 'queued' WHERE state = 'scheduled' AND run_at <= ? RETURNING queue"),
+                arguments: [SQLiteColumns.micros(now)])
+            var counts = SQLiteCounts()
+            for queue in queues { counts.move(queue: queue, from: .scheduled, to: .queued) }
+            try counts.write(db)
+            return queues.count
         }
         if promoted > 0 { wakeup.signal() }
         return promoted
@@ -168,7 +242,7 @@ extension SQLiteJobStore {
     public func rescueExpiredLeases(now: Date) async throws -> Int {
         let rescued = try await write { db in
             // run_at is kept, so a rescued job is claimed before newer ones.
-            try db.cachedStatement(sql: """
+            let rescue = try db.cachedStatement(sql: """
                 UPDATE jobs SET
                     state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
                     error = CASE WHEN attempts >= max_attempts
@@ -177,9 +251,18 @@ extension SQLiteJobStore {
                     error_permanent = 0,
                     finished_at = CASE WHEN attempts >= max_attempts THEN ?1 ELSE NULL END,
                     lease_owner = NULL, lease_expires_at = NULL
-                WHERE state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < ?1)
-                """).execute(arguments: [SQLiteColumns.micros(now)])
-            return db.changesCount
+                WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?1)
+                RETURNING queue, state
+                """)
+            var counts = SQLiteCounts()
+            let rows = try Row.fetchAll(rescue, arguments: [SQLiteColumns.micros(now)])
+            for row in rows {
+                let state = JobStatus(rawValue: row[1]) ?? .queued
+                counts.move(queue: row[0], from: .running, to: state)
+                if state == .failed { counts.finishedAt(now) }
+            }
+            try counts.write(db)
+            return rows.count
         }
         if rescued > 0 { wakeup.signal() }
         return rescued

@@ -58,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
         let processStart = ContinuousClock.now
         let workerTask = Task { try await runtime.run() }
         while try await store.stats(now: Date()).count(.completed) - before < jobs {
-            try await Task.sleep(for: .milliseconds(5))
+            try await Task.sleep(for: .milliseconds(100))
         }
         let processSeconds = (ContinuousClock.now - processStart).seconds
 

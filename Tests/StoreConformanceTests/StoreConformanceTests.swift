@@ -243,4 +243,36 @@ struct StoreConformanceTests {
         #expect(try await store.deleteFailed(finishedBefore: Self.now.addingTimeInterval(1)) == 1)
         #expect(try await store.job(jobs[2].id)?.status == .running)
     }
+
+    @Test("stats agree with the jobs themselves after every kind of move", arguments: StoreFactory.all)
+    func countsStayTrue(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let later = Self.now.addingTimeInterval(5)
+        _ = try await store.enqueue((0..<12).map { i in newJob(queue: i % 3 == 0 ? "a" : "b", maxAttempts: 1) }, maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(runAt: later, maxAttempts: 1), newJob(runAt: later.addingTimeInterval(600), maxAttempts: 1)], maxQueueSize: nil)
+        let jobs = try await claim(store, limit: 9, lease: 10)
+        let failure = JobFailure(message: "x", permanent: false)
+        _ = try await store.complete([
+            JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .completed(result: Data()), finishedAt: Self.now),
+            JobOutcome(jobID: jobs[2].id, workerID: "w1", resolution: .failed(failure), finishedAt: Self.now),
+            JobOutcome(jobID: jobs[3].id, workerID: "w1", resolution: .retry(at: later, failure)),
+            JobOutcome(jobID: jobs[4].id, workerID: "w1", resolution: .runAgain(at: later, reason: "429")),
+            JobOutcome(jobID: jobs[5].id, workerID: "w1", resolution: .released),
+        ])
+        _ = try await store.cancel(jobs[6].id, now: Self.now)
+        _ = try await store.retry(jobs[2].id, now: Self.now)
+        _ = try await store.promoteDueJobs(now: later)
+        // Out of attempts, the three still running fail.
+        #expect(try await store.rescueExpiredLeases(now: Self.now.addingTimeInterval(11)) == 3)
+        _ = try await store.prune(RetentionPolicy(completed: .seconds(1), failed: .seconds(1)), now: Self.now.addingTimeInterval(60))
+
+        let stats = try await store.stats(now: Self.now.addingTimeInterval(30))
+        for status in JobStatus.allCases {
+            let listed = try await store.jobs(matching: JobFilter(status: status, limit: 1000)).jobs.count
+            #expect(stats.count(status) == listed, "\(status): stats say \(stats.count(status)), the store holds \(listed)")
+        }
+        #expect(stats.count(.queued) == 8 && stats.count(.scheduled) == 1 && stats.total == 9)
+        // One completed and one failed at `now`, three failed by the rescue.
+        #expect(stats.finishedLastMinute == 5)
+    }
 }

@@ -10,8 +10,8 @@ extension ConveyorRuntime {
     }
 
     /// The one loop that settles finished jobs and claims new ones, both in batches: each
-    /// turn writes every outcome gathered since the last turn in one store call, then fills
-    /// the free slots with one claim.
+    /// turn writes every outcome gathered since the last turn and fills the free slots, in
+    /// one store call.
     func coordinate() async {
         var generator = SystemRandomNumberGenerator()
         var cancelledHandled = false
@@ -43,17 +43,23 @@ extension ConveyorRuntime {
                 return step
             }
             for task in step.toCancel { task.cancel() }
-            if !step.finished.isEmpty { await settle(step.finished) }
-            if step.done { return }
+            let settlement = settlement(for: step.finished)
             var claimed = 0
             if step.claim > 0 {
-                claimed = await claimAndStart(step.claim, generation: step.generation, using: &generator)
+                claimed = await settleAndClaim(settlement, limit: step.claim, generation: step.generation, using: &generator)
+            } else {
+                await settle(settlement)
             }
+            if step.done { return }
             if step.finished.isEmpty && claimed == 0 { await waitForSignal() }
         }
     }
 
-    private func claimAndStart(_ limit: Int, generation: Int, using generator: inout SystemRandomNumberGenerator) async -> Int {
+    /// Writes the outcomes and claims up to `limit` jobs in one store call (one transaction on
+    /// SQL stores), then starts what it claimed. Returns how many it started.
+    private func settleAndClaim(
+        _ settlement: Settlement, limit: Int, generation: Int, using generator: inout SystemRandomNumberGenerator
+    ) async -> Int {
         let now = Date()
         let request = ClaimRequest(
             workerID: configuration.workerID, queues: configuration.queues, limit: limit,
@@ -61,12 +67,15 @@ extension ConveyorRuntime {
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         let jobs: [Job]
         do {
-            jobs = try await store.claim(request)
+            let (applied, claimed) = try await store.complete(settlement.outcomes, andClaim: request)
+            announce(applied, of: settlement)
+            jobs = claimed
         } catch {
             logger.error("Claiming jobs failed; will retry at the next poll", metadata: ["error": "\(error)"])
             coordinator.withLock { state in
                 if state.workGeneration == generation { state.workAvailable = false }
             }
+            await settle(settlement)
             return 0
         }
         let clockNow = ContinuousClock.now

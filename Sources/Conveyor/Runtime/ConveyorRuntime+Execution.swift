@@ -33,34 +33,46 @@ extension ConveyorRuntime {
         }
     }
 
-    /// Writes a batch of outcomes and announces the ones the store applied.
-    func settle(_ finished: [FinishedJob]) async {
+    /// The outcomes of finished jobs, ready to write, and what to announce once written.
+    struct Settlement {
         var outcomes: [JobOutcome] = []
-        var byID: [JobID: (FinishedJob, JobOutcome)] = [:]
-        outcomes.reserveCapacity(finished.count)
+        var finished: [JobID: FinishedJob] = [:]
+    }
+
+    func settlement(for finished: [FinishedJob]) -> Settlement {
+        var settlement = Settlement()
+        settlement.outcomes.reserveCapacity(finished.count)
         for item in finished {
             guard let outcome = outcome(for: item) else { continue }
-            outcomes.append(outcome)
-            byID[item.job.id] = (item, outcome)
+            settlement.outcomes.append(outcome)
+            settlement.finished[item.job.id] = item
         }
-        guard !outcomes.isEmpty else { return }
-        var applied: Set<JobID> = []
+        return settlement
+    }
+
+    /// Writes a batch of outcomes, retrying a failing store a little, and announces the ones
+    /// the store applied.
+    func settle(_ settlement: Settlement) async {
+        guard !settlement.outcomes.isEmpty else { return }
         for attempt in 1...3 {
             do {
-                applied = try await store.complete(outcomes)
-                break
+                announce(try await store.complete(settlement.outcomes), of: settlement)
+                return
             } catch {
                 logger.error("Recording job outcomes failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 if attempt == 3 {
-                    logger.error("Giving up on \(outcomes.count) outcomes; their leases will expire and the jobs will run again")
+                    logger.error("Giving up on \(settlement.outcomes.count) outcomes; their leases will expire and the jobs will run again")
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
+    }
+
+    func announce(_ applied: Set<JobID>, of settlement: Settlement) {
         guard bus.hasSubscribers else { return }
-        for id in applied {
-            guard let (item, outcome) = byID[id] else { continue }
+        for outcome in settlement.outcomes where applied.contains(outcome.jobID) {
+            guard let item = settlement.finished[outcome.jobID] else { continue }
             var result: Data?
             var failure: JobFailure?
             switch outcome.resolution {
@@ -70,7 +82,7 @@ extension ConveyorRuntime {
             case .released: break
             }
             bus.emit(.stateChanged(JobStateChange(
-                jobID: id, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
+                jobID: outcome.jobID, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
                 result: result, error: failure, timestamp: outcome.finishedAt)))
         }
     }

@@ -11,6 +11,8 @@ public protocol JobQueueStore: Sendable {
     func claim(_ request: ClaimRequest) async throws -> [Job]
     /// Applies outcomes whose worker still holds the lease; returns the ids applied.
     func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID>
+    /// `complete(outcomes)` then `claim(request)`, as one round trip where the store can.
+    func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job])
     /// Extends the leases of these running jobs; returns those the worker no longer holds
     /// (cancelled or rescued), which it should stop.
     func heartbeat(workerID: String, jobs: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID>
@@ -21,6 +23,15 @@ public protocol JobQueueStore: Sendable {
     /// Re-queues running jobs whose lease lapsed (their worker died); jobs with no attempts
     /// left fail. Returns how many were touched.
     func rescueExpiredLeases(now: Date) async throws -> Int
+}
+
+extension JobQueueStore {
+    /// Applies `outcomes`, then claims with `request`: a worker's every turn. SQL stores
+    /// override it to do both in one transaction and one round trip; this default makes two calls.
+    public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
+        let applied = outcomes.isEmpty ? [] : try await complete(outcomes)
+        return (applied, try await claim(request))
+    }
 }
 
 /// Reads jobs and counts: what the API and dashboard need.
