@@ -17,6 +17,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
     public let schemaVersion: String
 
     let pool: DatabasePool
+    let checkpointer: SQLiteCheckpointer
     let wakeup = WakeupBroadcaster()
 
     /// Opens (creating if missing) and migrates the database at `path`, relative to the
@@ -39,6 +40,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
             let after = try pool.read { try SQLiteSchema.migrator.completedMigrations($0) }
             appliedMigrations = after.filter { !before.contains($0) }
             schemaVersion = after.last ?? "none"
+            checkpointer = try SQLiteCheckpointer(path: path, options: options)
         } catch {
             try? pool.close()
             throw opening.explain(error)
@@ -46,6 +48,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
     }
 
     public func close() async throws {
+        try checkpointer.close()
         try pool.close()
     }
 

@@ -72,7 +72,10 @@ struct SQLiteOpening {
         configuration.maximumReaderCount = options.readers
         let cacheKiB = max(options.cacheSize / 1024, 256)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB)")
+            try db.execute(sql: """
+                PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB);
+                PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerThreshold); PRAGMA journal_size_limit = \(64 << 20)
+                """)
         }
         do {
             return try DatabasePool(path: path, configuration: configuration)

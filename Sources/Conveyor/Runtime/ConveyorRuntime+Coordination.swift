@@ -6,8 +6,13 @@ extension ConveyorRuntime {
         var claim = 0
         var generation = 0
         var toCancel: [Task<Void, Never>] = []
+        var busy = false
         var done = false
     }
+
+    /// Turns whose store call may be under way at once: while one is written, the next is
+    /// gathered and queued, so a SQL store's writer never waits for the round trip.
+    private static let turnsInFlight = 2
 
     /// The one loop that settles finished jobs and claims new ones, both in batches: each
     /// turn writes every outcome gathered since the last turn and fills the free slots, in
@@ -15,55 +20,70 @@ extension ConveyorRuntime {
     func coordinate() async {
         var generator = SystemRandomNumberGenerator()
         var cancelledHandled = false
-        while true {
-            if Task.isCancelled && !cancelledHandled {
-                // Not a graceful stop: cancel and re-queue everything at once.
-                cancelledHandled = true
-                coordinator.withLock { state in
-                    state.draining = true
-                    state.drainDeadline = .now
+        await withDiscardingTaskGroup { group in
+            while true {
+                if Task.isCancelled && !cancelledHandled {
+                    // Not a graceful stop: cancel and re-queue everything at once.
+                    cancelledHandled = true
+                    coordinator.withLock { state in
+                        state.draining = true
+                        state.drainDeadline = .now
+                    }
                 }
-            }
-            let step = coordinator.withLock { state -> Step in
-                var step = Step()
-                step.finished = state.finished
-                state.finished = []
-                if state.draining {
-                    if let deadline = state.drainDeadline, ContinuousClock.now >= deadline {
+                let step = coordinator.withLock { state -> Step in
+                    var step = Step()
+                    if state.draining, let deadline = state.drainDeadline, ContinuousClock.now >= deadline {
                         for (id, entry) in state.running where entry.reason == nil {
                             state.running[id]?.reason = .shutdown
                             if let task = entry.task { step.toCancel.append(task) }
                         }
                     }
-                    step.done = state.running.isEmpty && step.finished.isEmpty
-                } else if state.workAvailable {
-                    step.claim = min(configuration.concurrency - state.running.count, configuration.claimBatchSize)
-                    step.generation = state.workGeneration
+                    guard state.turnsInFlight < Self.turnsInFlight else {
+                        step.busy = true
+                        return step
+                    }
+                    step.finished = state.finished
+                    state.finished = []
+                    if state.draining {
+                        step.done = state.running.isEmpty && step.finished.isEmpty && state.turnsInFlight == 0
+                    } else if state.workAvailable {
+                        let free = configuration.concurrency - state.running.count - state.claiming
+                        step.claim = max(0, min(free, configuration.claimBatchSize))
+                        step.generation = state.workGeneration
+                    }
+                    if !step.finished.isEmpty || step.claim > 0 {
+                        state.turnsInFlight += 1
+                        state.claiming += step.claim
+                    }
+                    return step
                 }
-                return step
+                for task in step.toCancel { task.cancel() }
+                if step.done { return }
+                guard !step.busy, !step.finished.isEmpty || step.claim > 0 else {
+                    await waitForSignal()
+                    continue
+                }
+                let order = configuration.priorityWeights.drawOrder(using: &generator)
+                group.addTask {
+                    let settlement = self.settlement(for: step.finished)
+                    if step.claim > 0 {
+                        await self.settleAndClaim(settlement, limit: step.claim, generation: step.generation, order: order)
+                    } else {
+                        await self.settle(settlement)
+                    }
+                    self.coordinator.withLock { $0.turnsInFlight -= 1 }
+                    self.signal()
+                }
             }
-            for task in step.toCancel { task.cancel() }
-            let settlement = settlement(for: step.finished)
-            var claimed = 0
-            if step.claim > 0 {
-                claimed = await settleAndClaim(settlement, limit: step.claim, generation: step.generation, using: &generator)
-            } else {
-                await settle(settlement)
-            }
-            if step.done { return }
-            if step.finished.isEmpty && claimed == 0 { await waitForSignal() }
         }
     }
 
     /// Writes the outcomes and claims up to `limit` jobs in one store call (one transaction on
-    /// SQL stores), then starts what it claimed. Returns how many it started.
-    private func settleAndClaim(
-        _ settlement: Settlement, limit: Int, generation: Int, using generator: inout SystemRandomNumberGenerator
-    ) async -> Int {
+    /// SQL stores), then starts what it claimed.
+    private func settleAndClaim(_ settlement: Settlement, limit: Int, generation: Int, order: [JobPriority]) async {
         let now = Date()
         let request = ClaimRequest(
-            workerID: configuration.workerID, queues: configuration.queues, limit: limit,
-            priorityOrder: configuration.priorityWeights.drawOrder(using: &generator), now: now,
+            workerID: configuration.workerID, queues: configuration.queues, limit: limit, priorityOrder: order, now: now,
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         let jobs: [Job]
         do {
@@ -73,13 +93,15 @@ extension ConveyorRuntime {
         } catch {
             logger.error("Claiming jobs failed; will retry at the next poll", metadata: ["error": "\(error)"])
             coordinator.withLock { state in
+                state.claiming -= limit
                 if state.workGeneration == generation { state.workAvailable = false }
             }
             await settle(settlement)
-            return 0
+            return
         }
         let clockNow = ContinuousClock.now
         coordinator.withLock { state in
+            state.claiming -= limit
             if jobs.count < limit && state.workGeneration == generation { state.workAvailable = false }
             for job in jobs {
                 let limit = Duration.milliseconds(job.timeout.milliseconds)
@@ -99,7 +121,6 @@ extension ConveyorRuntime {
                 bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)))
             }
         }
-        return jobs.count
     }
 
     /// Stops a running job's task for `reason`; the first reason wins.

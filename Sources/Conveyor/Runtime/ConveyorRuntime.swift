@@ -47,6 +47,9 @@ public final class ConveyorRuntime: Service, Sendable {
         /// only concludes "nothing to do" if no hint arrived meanwhile.
         var workGeneration = 0
         var workAvailable = true
+        /// Store calls of the coordinator under way, and the slots their claims may fill.
+        var turnsInFlight = 0
+        var claiming = 0
         var draining = false
         var drainDeadline: ContinuousClock.Instant?
         var started = false
