@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-# System packages the build and tests need (Debian names). The core needs none yet;
-# each plugin that links a C library adds its -dev package here.
-APT_PACKAGES :=
+# System packages the build and tests need (Debian names): SQLite for the default store
+# (GRDB links the system library); each plugin that links a C library adds its -dev package here.
+APT_PACKAGES := libsqlite3-dev
 
 .PHONY: deps build test bench sample clean
 
@@ -23,6 +23,8 @@ test: deps
 bench: deps
 	swift build -c release --product conveyor
 	.build/release/conveyor bench --store memory: --jobs 200000 --workers 64
+	rm -f .build/bench.db .build/bench.db-wal .build/bench.db-shm
+	.build/release/conveyor bench --store sqlite:.build/bench.db --jobs 100000 --workers 64
 
 sample: deps
 	swift run custom-handler
