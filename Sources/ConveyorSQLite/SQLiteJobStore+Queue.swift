@@ -6,41 +6,23 @@ extension SQLiteJobStore {
     public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
         guard !newJobs.isEmpty else { return [] }
         let results = try await write { db in
-            var results: [EnqueueResult] = []
-            results.reserveCapacity(newJobs.count)
-            var batchKeys: [String: Job] = [:]
-            var added: [String: Int] = [:]
-            for new in newJobs {
-                if let key = new.dedupKey {
-                    let holder = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
-                        arguments: [key])
-                    if let existing = try batchKeys[key] ?? holder.map(SQLiteColumns.job(from:)) {
-                        results.append(EnqueueResult(job: existing, deduplicated: true))
-                        continue
-                    }
-                    batchKeys[key] = new.job
-                }
-                added[new.queue, default: 0] += 1
-                results.append(EnqueueResult(job: new.job, deduplicated: false))
+            let plan = try EnqueuePlan(newJobs) { key in
+                try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
+                    arguments: [key]
+                ).map(SQLiteColumns.job(from:))
             }
-            if let maxQueueSize {
-                let pending = try db.cachedStatement(
-                    sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')")
-                for (queue, count) in added.sorted(by: { $0.key < $1.key }) {
-                    let waiting = try Int.fetchOne(pending, arguments: [queue]) ?? 0
-                    if waiting + count > maxQueueSize {
-                        throw ConveyorError(.queueFull, "Queue '\(queue)' is full: \(waiting) unfinished jobs waiting (maxQueueSize \(maxQueueSize))")
-                    }
-                }
+            try plan.checkCapacity(maxQueueSize: maxQueueSize) { queue in
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')"),
+                    arguments: [queue]) ?? 0
             }
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var counts = SQLiteCounts()
-            for result in results where !result.deduplicated {
-                let job = result.job
+            for job in plan.newJobs {
                 counts.move(queue: job.queue, from: nil, to: job.status)
                 do {
                     try insert.execute(arguments: [
@@ -53,7 +35,7 @@ extension SQLiteJobStore {
                 }
             }
             try counts.write(db)
-            return results
+            return plan.results
         }
         if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
         return results

@@ -88,36 +88,21 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
 
     public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
         try locked { state in
-            var results: [EnqueueResult] = []
-            var added: [String: Int] = [:]
-            var batchKeys: [String: Job] = [:]
-            for new in newJobs {
-                if state.jobs[new.id] != nil { throw ConveyorError(.conflict, "A job with id \(new.id) already exists") }
-                if let key = new.dedupKey {
-                    if let existing = state.dedup[key].flatMap({ state.jobs[$0] }) ?? batchKeys[key] {
-                        results.append(EnqueueResult(job: existing, deduplicated: true))
-                        continue
-                    }
-                    batchKeys[key] = new.job
-                }
-                added[new.queue, default: 0] += 1
-                results.append(EnqueueResult(job: new.job, deduplicated: false))
+            for new in newJobs where state.jobs[new.id] != nil {
+                throw ConveyorError(.conflict, "A job with id \(new.id) already exists")
             }
-            if let maxQueueSize {
-                for (queue, count) in added where state.pending[queue, default: 0] + count > maxQueueSize {
-                    throw ConveyorError(.queueFull, "Queue '\(queue)' is full: \(state.pending[queue, default: 0]) unfinished jobs waiting (maxQueueSize \(maxQueueSize))")
-                }
-            }
-            for result in results where !result.deduplicated {
-                let job = result.job
+            let plan = EnqueuePlan(newJobs) { key in state.dedup[key].flatMap { state.jobs[$0] } }
+            try plan.checkCapacity(maxQueueSize: maxQueueSize) { state.pending[$0, default: 0] }
+            let jobs = plan.newJobs
+            for job in jobs {
                 state.jobs[job.id] = job
                 state.counts[job.status, default: 0] += 1
                 state.pending[job.queue, default: 0] += 1
                 if let key = job.dedupKey { state.dedup[key] = job.id }
                 if job.status == .queued { state.makeReady(job) } else { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
             }
-            if results.contains(where: { !$0.deduplicated }) { state.wake() }
-            return results
+            if !jobs.isEmpty { state.wake() }
+            return plan.results
         }
     }
 
