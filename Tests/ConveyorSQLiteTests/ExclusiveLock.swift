@@ -4,7 +4,7 @@ import GRDB
 
 /// Holds `BEGIN EXCLUSIVE` on a database from its own thread until released, as another
 /// process using the file would.
-final class ExclusiveLock: @unchecked Sendable {
+final class ExclusiveLock: Sendable {
     private let locked = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
