@@ -42,8 +42,7 @@ extension SQLiteJobStore {
     }
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
-        guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
-        return try await write { db in try Self.claim(request, in: db) }
+        try await write { db in try Self.claim(request, in: db) }
     }
 
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {

@@ -144,8 +144,14 @@ struct MemoryBudgetTests {
             #expect(stats.current == 0 && stats.waiters == 0 && stats.activeReservations == 0)
             #expect(stats.peak <= 1_000_000)
             #expect(stats.peak > 0)
-            let failed = try await runtime.store.jobs(matching: JobFilter(status: .failed, limit: 1000)).jobs
-            #expect(failed.contains { $0.error?.message.contains("too large") == true })
+            var failed: [Job] = []
+            var page = JobPage(jobs: [], nextCursor: nil)
+            repeat {
+                page = try await runtime.store.jobs(matching: JobFilter(status: .failed, limit: 1000, cursor: page.nextCursor))
+                failed += page.jobs
+            } while page.nextCursor != nil
+            let reasons = Set(failed.compactMap { $0.error?.message.prefix(40) }).sorted()
+            #expect(failed.contains { $0.error?.message.contains("too large") == true }, "\(failed.count) failed: \(reasons.prefix(10))")
         }
     }
 }
