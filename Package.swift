@@ -14,7 +14,10 @@ let package = Package(
         .library(name: "Conveyor", targets: ["Conveyor"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
+        .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "VideoDownload", targets: ["VideoDownload"]),
+        .library(name: "MediaProbe", targets: ["MediaProbe"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
     ],
@@ -24,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging and service lifecycle.
@@ -46,8 +50,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // C libraries from the system (Debian's -dev packages; `make deps` installs them).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        // Swift over libcurl: async, cancellable transfers on one thread.
+        .target(name: "ConveyorCurl", dependencies: ["Conveyor", "CCurl"], swiftSettings: strict),
+
         // Handler plugins (library targets, not SwiftPM build plugins).
         .target(name: "Diagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
+        .target(
+            name: "VideoDownload", dependencies: ["Conveyor", "ConveyorCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/VideoDownload", swiftSettings: strict
+        ),
+        .target(
+            name: "MediaProbe", dependencies: ["Conveyor", "CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/MediaProbe", swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "conveyor",
@@ -65,6 +86,16 @@ let package = Package(
             dependencies: [
                 "Conveyor", "ConveyorTesting", "Diagnostics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Fixture paths and the local HTTP fixture server, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
+        .testTarget(
+            name: "VideoDownloadTests",
+            dependencies: [
+                "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -73,7 +73,19 @@ public final class MemoryBuffer: Sendable {
         array.withUnsafeBytes { copyIn($0) }
     }
 
-    private func makeRoom(for count: Int) async throws {
+    /// Appends `bytes` only if they fit in what is already allocated, without waiting; returns
+    /// whether they were stored. For callers that cannot wait (a libcurl write callback): on
+    /// `false` they make room with `reserveCapacity` or `makeRoom(for:)` and offer the bytes again.
+    public func append(ifRoom bytes: UnsafeRawBufferPointer) -> Bool {
+        state.withLock { state in
+            guard state.allocated - state.count >= bytes.count else { return false }
+            Self.copy(bytes, into: &state)
+            return true
+        }
+    }
+
+    /// Makes sure `count` more bytes fit, reserving whole chunks.
+    public func makeRoom(for count: Int) async throws {
         let missing = count - state.withLock { $0.allocated - $0.count }
         guard missing > 0 else { return }
         let chunks = (missing + chunkSize - 1) / chunkSize
@@ -81,18 +93,20 @@ public final class MemoryBuffer: Sendable {
     }
 
     private func copyIn(_ bytes: UnsafeRawBufferPointer) {
+        state.withLock { Self.copy(bytes, into: &$0) }
+    }
+
+    private static func copy(_ bytes: UnsafeRawBufferPointer, into state: inout State) {
         guard var source = bytes.baseAddress else { return }
         var remaining = bytes.count
-        state.withLock { state in
-            for index in state.chunks.indices where remaining > 0 && state.chunks[index].used < state.chunks[index].capacity {
-                let chunk = state.chunks[index]
-                let n = min(chunk.capacity - chunk.used, remaining)
-                (chunk.base + chunk.used).copyMemory(from: source, byteCount: n)
-                state.chunks[index].used += n
-                state.count += n
-                source += n
-                remaining -= n
-            }
+        for index in state.chunks.indices where remaining > 0 && state.chunks[index].used < state.chunks[index].capacity {
+            let chunk = state.chunks[index]
+            let n = min(chunk.capacity - chunk.used, remaining)
+            (chunk.base + chunk.used).copyMemory(from: source, byteCount: n)
+            state.chunks[index].used += n
+            state.count += n
+            source += n
+            remaining -= n
         }
     }
 

@@ -1,0 +1,77 @@
+public import Conveyor
+import ConveyorCurl
+import Foundation
+
+/// The pipeline stage that downloads a video into memory under the job's budget.
+///
+/// Only `http` and `https`; destinations are checked against the configuration's policy on
+/// every connection. Retryable: 5xx, 408, 429 and network failures. Permanent: 404/410 and other
+/// 4xx, a refused destination, a bad URL, and a video over the per-job memory cap ("Video too
+/// large: 73.4 MB > 50 MB"), which fails before the body is read when the length is announced.
+public struct DownloadVideo: Stage {
+    public let name = "download"
+    public let weight: Double
+    private let configuration: VideoDownloadConfiguration
+
+    public init(configuration: VideoDownloadConfiguration = VideoDownloadConfiguration(), weight: Double = 70) {
+        self.configuration = configuration
+        self.weight = weight
+    }
+
+    public func run(_ url: String, context: JobContext) async throws -> DownloadedVideo {
+        try Self.validate(url)
+        var request = CurlRequest(url: url)
+        request.destinations = configuration.destinations
+        request.maxRedirects = configuration.maxRedirects
+        request.connectTimeout = configuration.connectTimeout
+        request.lowSpeedTime = configuration.stallTimeout
+        let shown = request.redactedURL
+
+        context.progress(0, "Downloading")
+        let sink = VideoSink(buffer: try await context.memory.makeBuffer(label: "Video"), context: context)
+        let response: CurlResponse
+        do {
+            response = try await CurlClient().perform(request, into: sink)
+        } catch let error as CurlError {
+            throw error.isRetryable
+                ? JobError.retryable(error.message, code: "download_failed")
+                : JobError.permanent(error.message, code: error.code == "destination_refused" ? "destination_refused" : "download_failed")
+        }
+        try Self.check(response, url: shown)
+        guard sink.buffer.count > 0 else { throw JobError.permanent("\(shown): the server sent an empty body", code: "empty_download") }
+        context.progress(1, String(format: "Downloaded %.1f MB", Double(sink.buffer.count) / 1e6))
+        context.logger.debug("Downloaded video", metadata: ["url": .string(shown), "bytes": .stringConvertible(sink.buffer.count)])
+        return DownloadedVideo(buffer: sink.buffer, contentType: sink.contentType, sha256: sink.sha256, sourceURL: shown)
+    }
+
+    /// `payload.url` must be an absolute http(s) URL with a host.
+    static func validate(_ url: String) throws {
+        guard let parsed = URLComponents(string: url), let scheme = parsed.scheme?.lowercased() else {
+            throw JobError.permanent("payload.url: \"\(URLRedaction.redact(url))\" is not a valid URL", code: "invalid_payload")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw JobError.permanent("payload.url: scheme \"\(scheme)\" is not allowed (only http and https)", code: "invalid_payload")
+        }
+        guard let host = parsed.host, !host.isEmpty else {
+            throw JobError.permanent("payload.url: \"\(URLRedaction.redact(url))\" has no host", code: "invalid_payload")
+        }
+    }
+
+    private static func check(_ response: CurlResponse, url: String) throws {
+        let status = response.status
+        switch status {
+        case 200..<300:
+            return
+        case 404, 410:
+            throw JobError.permanent("\(url): not found (HTTP \(status))", code: "download_not_found")
+        case 429:
+            let wait = response.header("Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
+            if let wait { throw JobError.runAgain(after: wait, reason: "\(url): rate limited (HTTP 429)") }
+            throw JobError.retryable("\(url): rate limited (HTTP 429)", code: "download_failed")
+        case 408, 500..<600:
+            throw JobError.retryable("\(url): server error (HTTP \(status))", code: "download_failed")
+        default:
+            throw JobError.permanent("\(url): refused by the server (HTTP \(status))", code: "download_refused")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+public import Conveyor
+
+/// A video held in memory under the job's budget, as the download stage hands it to the next
+/// stage. Its bytes are released when the last reference goes away or the job ends.
+public struct DownloadedVideo: Sendable {
+    /// The bytes, readable at any offset (what MediaProbe and the Telegram upload read from).
+    public let buffer: MemoryBuffer
+    /// The server's Content-Type, if it sent one.
+    public let contentType: String?
+    /// Hex SHA-256 of the bytes, computed as they arrived.
+    public let sha256: String
+    /// The source URL with credentials and query values redacted.
+    public let sourceURL: String
+
+    public var byteCount: Int { buffer.count }
+
+    public init(buffer: MemoryBuffer, contentType: String?, sha256: String, sourceURL: String) {
+        self.buffer = buffer
+        self.contentType = contentType
+        self.sha256 = sha256
+        self.sourceURL = sourceURL
+    }
+}

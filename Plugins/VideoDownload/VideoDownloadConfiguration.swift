@@ -1,0 +1,39 @@
+public import ConveyorCurl
+
+/// How the download plugin reaches the network. The defaults are for URLs that come from job
+/// payloads — untrusted — so private, loopback and link-local addresses are refused.
+public struct VideoDownloadConfiguration: Sendable {
+    /// Which addresses downloads may connect to (`CONVEYOR_ALLOW_PRIVATE_URLS`).
+    public var destinations: DestinationPolicy
+    public var maxRedirects: Int
+    public var connectTimeout: Duration
+    /// A download slower than 1 kB/s for this long is abandoned (retryably).
+    public var stallTimeout: Duration
+
+    public init(
+        destinations: DestinationPolicy = .publicOnly, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
+        stallTimeout: Duration = .seconds(30)
+    ) {
+        self.destinations = destinations
+        self.maxRedirects = maxRedirects
+        self.connectTimeout = connectTimeout
+        self.stallTimeout = stallTimeout
+    }
+
+    /// Reads `CONVEYOR_ALLOW_PRIVATE_URLS` (`1` allows every address; a list of addresses and
+    /// CIDR ranges allows those). Throws one line naming the variable and the bad entry.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> VideoDownloadConfiguration {
+        let name = "CONVEYOR_ALLOW_PRIVATE_URLS"
+        do {
+            return VideoDownloadConfiguration(destinations: try DestinationPolicy.parse(environment[name]))
+        } catch {
+            throw ConfigurationProblem(line: "\(name): \(error)")
+        }
+    }
+}
+
+/// One invalid setting, as the line shown to the operator.
+public struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
+    public let line: String
+    public var description: String { line }
+}

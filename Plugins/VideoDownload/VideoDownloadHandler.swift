@@ -1,0 +1,28 @@
+public import Conveyor
+
+/// `video-download {url}` → `{bytes, contentType, sha256}`: the download stage as a job of its
+/// own — to check a source, or to warm a cache. The bytes are released when the job ends.
+public struct VideoDownloadHandler: JobHandler {
+    public struct Input: Codable, Sendable {
+        public var url: String
+        public init(url: String) { self.url = url }
+    }
+
+    public struct Output: Codable, Sendable, Hashable {
+        public var bytes: Int
+        public var contentType: String?
+        public var sha256: String
+    }
+
+    public static let name = "video-download"
+    private let stage: DownloadVideo
+
+    public init(configuration: VideoDownloadConfiguration = VideoDownloadConfiguration()) {
+        stage = DownloadVideo(configuration: configuration)
+    }
+
+    public func run(_ input: Input, context: JobContext) async throws -> Output {
+        let video = try await stage.run(input.url, context: context)
+        return Output(bytes: video.byteCount, contentType: video.contentType, sha256: video.sha256)
+    }
+}
