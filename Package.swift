@@ -66,7 +66,7 @@ let package = Package(
             path: "Plugins/VideoDownload", swiftSettings: strict
         ),
         .target(
-            name: "MediaProbe", dependencies: ["Conveyor", "CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            name: "MediaProbe", dependencies: ["Conveyor", "VideoDownload", "CFFmpeg"],
             path: "Plugins/MediaProbe", swiftSettings: strict
         ),
 
@@ -97,6 +97,11 @@ let package = Package(
                 "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaProbeTests",
+            dependencies: ["MediaProbe", "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport", "CFFmpeg"],
             swiftSettings: strict
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),

@@ -8,7 +8,7 @@ import Foundation
 /// every connection. Retryable: 5xx, 408, 429 and network failures. Permanent: 404/410 and other
 /// 4xx, a refused destination, a bad URL, and a video over the per-job memory cap ("Video too
 /// large: 73.4 MB > 50 MB"), which fails before the body is read when the length is announced.
-public struct DownloadVideo: Stage {
+public struct DownloadVideo<Request: VideoSource>: Stage {
     public let name = "download"
     public let weight: Double
     private let configuration: VideoDownloadConfiguration
@@ -18,20 +18,21 @@ public struct DownloadVideo: Stage {
         self.weight = weight
     }
 
-    public func run(_ url: String, context: JobContext) async throws -> DownloadedVideo {
+    public func run(_ request: Request, context: JobContext) async throws -> DownloadedVideo<Request> {
+        let url = request.url
         try Self.validate(url)
-        var request = CurlRequest(url: url)
-        request.destinations = configuration.destinations
-        request.maxRedirects = configuration.maxRedirects
-        request.connectTimeout = configuration.connectTimeout
-        request.lowSpeedTime = configuration.stallTimeout
-        let shown = request.redactedURL
+        var transfer = CurlRequest(url: url)
+        transfer.destinations = configuration.destinations
+        transfer.maxRedirects = configuration.maxRedirects
+        transfer.connectTimeout = configuration.connectTimeout
+        transfer.lowSpeedTime = configuration.stallTimeout
+        let shown = transfer.redactedURL
 
         context.progress(0, "Downloading")
         let sink = VideoSink(buffer: try await context.memory.makeBuffer(label: "Video"), context: context)
         let response: CurlResponse
         do {
-            response = try await CurlClient().perform(request, into: sink)
+            response = try await CurlClient().perform(transfer, into: sink)
         } catch let error as CurlError {
             throw error.isRetryable
                 ? JobError.retryable(error.message, code: "download_failed")
@@ -41,7 +42,7 @@ public struct DownloadVideo: Stage {
         guard sink.buffer.count > 0 else { throw JobError.permanent("\(shown): the server sent an empty body", code: "empty_download") }
         context.progress(1, String(format: "Downloaded %.1f MB", Double(sink.buffer.count) / 1e6))
         context.logger.debug("Downloaded video", metadata: ["url": .string(shown), "bytes": .stringConvertible(sink.buffer.count)])
-        return DownloadedVideo(buffer: sink.buffer, contentType: sink.contentType, sha256: sink.sha256, sourceURL: shown)
+        return DownloadedVideo(request: request, buffer: sink.buffer, contentType: sink.contentType, sha256: sink.sha256, sourceURL: shown)
     }
 
     /// `payload.url` must be an absolute http(s) URL with a host.

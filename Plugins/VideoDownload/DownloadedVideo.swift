@@ -1,8 +1,11 @@
 public import Conveyor
 
 /// A video held in memory under the job's budget, as the download stage hands it to the next
-/// stage. Its bytes are released when the last reference goes away or the job ends.
-public struct DownloadedVideo: Sendable {
+/// stage, together with the job's request (later stages need its other fields). Its bytes are
+/// released when the last reference goes away or the job ends.
+public struct DownloadedVideo<Request: Sendable>: Sendable {
+    /// What the job asked for.
+    public let request: Request
     /// The bytes, readable at any offset (what MediaProbe and the Telegram upload read from).
     public let buffer: MemoryBuffer
     /// The server's Content-Type, if it sent one.
@@ -14,7 +17,8 @@ public struct DownloadedVideo: Sendable {
 
     public var byteCount: Int { buffer.count }
 
-    public init(buffer: MemoryBuffer, contentType: String?, sha256: String, sourceURL: String) {
+    public init(request: Request, buffer: MemoryBuffer, contentType: String?, sha256: String, sourceURL: String) {
+        self.request = request
         self.buffer = buffer
         self.contentType = contentType
         self.sha256 = sha256

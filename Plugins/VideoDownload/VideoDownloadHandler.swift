@@ -3,7 +3,7 @@ public import Conveyor
 /// `video-download {url}` → `{bytes, contentType, sha256}`: the download stage as a job of its
 /// own — to check a source, or to warm a cache. The bytes are released when the job ends.
 public struct VideoDownloadHandler: JobHandler {
-    public struct Input: Codable, Sendable {
+    public struct Input: Codable, Sendable, VideoSource {
         public var url: String
         public init(url: String) { self.url = url }
     }
@@ -15,14 +15,14 @@ public struct VideoDownloadHandler: JobHandler {
     }
 
     public static let name = "video-download"
-    private let stage: DownloadVideo
+    private let stage: DownloadVideo<Input>
 
     public init(configuration: VideoDownloadConfiguration = VideoDownloadConfiguration()) {
         stage = DownloadVideo(configuration: configuration)
     }
 
     public func run(_ input: Input, context: JobContext) async throws -> Output {
-        let video = try await stage.run(input.url, context: context)
+        let video = try await stage.run(input, context: context)
         return Output(bytes: video.byteCount, contentType: video.contentType, sha256: video.sha256)
     }
 }

@@ -13,10 +13,10 @@ let loopbackAllowed = VideoDownloadConfiguration(destinations: .publicOnly(allow
 func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 
 func download(_ path: String, limits: MemoryLimits = MemoryLimits(), configuration: VideoDownloadConfiguration = loopbackAllowed)
-    async throws -> HandlerTestRun<DownloadedVideo>
+    async throws -> HandlerTestRun<DownloadedVideo<String>>
 {
     let server = try FixtureServer.start()
-    return await HandlerTester(memory: limits).run(DownloadVideo(configuration: configuration), server.url(path))
+    return await HandlerTester(memory: limits).run(DownloadVideo<String>(configuration: configuration), server.url(path))
 }
 
 /// The error a run failed with, as a `JobError`.
@@ -155,7 +155,7 @@ struct DownloadFailureTests {
 
     @Test("only http and https, also after a redirect", arguments: ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"])
     func schemes(url: String) async throws {
-        let direct = await HandlerTester().run(DownloadVideo(configuration: loopbackAllowed), url)
+        let direct = await HandlerTester().run(DownloadVideo<String>(configuration: loopbackAllowed), url)
         #expect(jobError(direct)?.message.contains("payload.url") == true)
         let query = url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let redirected = try await download("/redirect-to?url=\(query)")
@@ -166,7 +166,7 @@ struct DownloadFailureTests {
     func redaction() async throws {
         let server = try FixtureServer.start()
         let url = "http://user:hunter2@127.0.0.1:\(server.port)/status/404?token=s3cret"
-        let run = await HandlerTester().run(DownloadVideo(configuration: loopbackAllowed), url)
+        let run = await HandlerTester().run(DownloadVideo<String>(configuration: loopbackAllowed), url)
         let message = try #require(jobError(run)).message
         #expect(!message.contains("hunter2") && !message.contains("s3cret"))
         #expect(message.contains("127.0.0.1"))
@@ -174,7 +174,7 @@ struct DownloadFailureTests {
 
     @Test("an unreachable server is retryable")
     func unreachable() async throws {
-        let run = await HandlerTester().run(DownloadVideo(configuration: loopbackAllowed), "http://127.0.0.1:9/video.mp4")
+        let run = await HandlerTester().run(DownloadVideo<String>(configuration: loopbackAllowed), "http://127.0.0.1:9/video.mp4")
         let error = try #require(jobError(run))
         #expect(!error.isPermanent)
     }

@@ -57,8 +57,10 @@ public struct JobContext: Sendable {
     /// The stage currently reported, `nil` outside a pipeline.
     public var stageName: String? { stage }
 
-    /// A context whose progress 0…1 maps into `lower…upper` of the whole job.
-    func entering(stage name: String, from lower: Double, to upper: Double) -> JobContext {
+    /// A context for one stage run by hand: its progress 0…1 maps into `lower…upper` of the whole
+    /// job and its events carry the stage's name. Pipelines do this for each stage; a handler
+    /// that calls stages itself uses it to keep progress moving forward.
+    public func entering(stage name: String, from lower: Double, to upper: Double) -> JobContext {
         JobContext(self, stage: name, lower: lower, upper: upper)
     }
 

@@ -57,6 +57,12 @@ public final class MemoryBudget: Sendable {
         try await reserve(bytes, owner: nil, label: label)
     }
 
+    /// A growable buffer not tied to any job, for tools and tests (a job's `context.memory` ties
+    /// its buffers to it).
+    public func makeBuffer(label: String = "Data", chunkSize: Int = MemoryBuffer.defaultChunkSize) async throws -> MemoryBuffer {
+        MemoryBuffer(reservation: try await reserve(0, label: label), chunkSize: chunkSize)
+    }
+
     /// Calls `observer` each time utilization rises above the warning threshold.
     public func onWarning(_ observer: @escaping @Sendable (MemoryBudgetStats) -> Void) {
         state.withLock { $0.observers.append(observer) }
