@@ -3,14 +3,16 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
 # System packages the build and tests need (Debian names): SQLite for the default store
-# (GRDB links the system library); each plugin that links a C library adds its -dev package here.
-APT_PACKAGES := libsqlite3-dev
+# (GRDB links the system library), libcurl for ConveyorCurl, FFmpeg's libraries for MediaProbe;
+# python3 runs the HTTP fixture server, curl and ffmpeg are what the media benchmarks compare with.
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+TEST_PACKAGES := python3 curl ffmpeg
 
-.PHONY: deps build test bench sample clean
+.PHONY: deps build test check-leaks bench bench-media sample clean
 
 deps:
 	@command -v swift >/dev/null || { echo "swift is not on PATH (expected /opt/swift)"; exit 1; }
-	@missing=""; for pkg in $(APT_PACKAGES); do dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	@missing=""; for pkg in $(APT_PACKAGES) $(TEST_PACKAGES); do dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 build: deps
@@ -19,6 +21,15 @@ build: deps
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+	$(MAKE) check-leaks
+
+# Every media fixture probed by a build with AddressSanitizer; LeakSanitizer fails the run on
+# any leaked allocation (FFmpeg's included).
+check-leaks: deps
+	swift build --sanitize=address --scratch-path .build-asan --product media-bench
+	ASAN_OPTIONS=detect_leaks=1 .build-asan/debug/media-bench probe Tests/Fixtures/media/*.mp4 Tests/Fixtures/media/*.webm \
+	    Tests/Fixtures/media/*.m4a Tests/Fixtures/media/*.txt
+	@echo "check-leaks: no leaks"
 
 bench: deps
 	swift build -c release --product conveyor
@@ -26,8 +37,24 @@ bench: deps
 	rm -f .build/bench.db .build/bench.db-wal .build/bench.db-shm
 	.build/release/conveyor bench --store sqlite:.build/bench.db --jobs 100000 --workers 64
 
+# Download throughput vs curl on a 200 MB file, RSS while 3× the budget downloads, probe vs ffprobe.
+BENCH_MEDIA := .build/bench-media
+bench-media: deps
+	swift build -c release --product media-bench
+	mkdir -p $(BENCH_MEDIA)
+	[ -f $(BENCH_MEDIA)/200MB.bin ] || head -c 200000000 /dev/urandom > $(BENCH_MEDIA)/200MB.bin
+	[ -f $(BENCH_MEDIA)/40MB.bin ] || head -c 40000000 /dev/urandom > $(BENCH_MEDIA)/40MB.bin
+	coproc SERVER { exec python3 Tests/Fixtures/http/fixture_server.py --root $(BENCH_MEDIA); }; \
+	read -r _ port <&"$${SERVER[0]}"; \
+	.build/release/media-bench download http://127.0.0.1:$$port/files/200MB.bin --iterations 5 --compare; \
+	.build/release/media-bench download http://127.0.0.1:$$port/files/200MB.bin --iterations 5 --compare --no-hash; \
+	.build/release/media-bench memory http://127.0.0.1:$$port/files/40MB.bin --jobs 15 --budget 200000000 --per-job 50000000; \
+	.build/release/media-bench memory http://127.0.0.1:$$port/chunked/40MB.bin --jobs 15 --budget 200000000 --per-job 50000000; \
+	kill $$SERVER_PID
+	.build/release/media-bench probe Tests/Fixtures/media/*.mp4 Tests/Fixtures/media/video.webm --iterations 50 --compare
+
 sample: deps
 	swift run custom-handler
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan

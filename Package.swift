@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MediaProbe", targets: ["MediaProbe"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
+        .executable(name: "media-bench", targets: ["MediaBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -73,11 +74,19 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "Diagnostics",
+                "Conveyor", "ConveyorSQLite", "Diagnostics", "VideoDownload", "MediaProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MediaBench",
+            dependencies: [
+                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/MediaBench", swiftSettings: strict
         ),
         .executableTarget(name: "CustomHandler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
 

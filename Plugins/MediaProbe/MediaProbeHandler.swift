@@ -30,6 +30,8 @@ public struct MediaProbeHandler: JobHandler {
     private let probe: ProbeMedia<Input>
 
     public init(download: VideoDownloadConfiguration = VideoDownloadConfiguration(), limits: ProbeLimits = ProbeLimits()) {
+        var download = download
+        download.computesSHA256 = true  // part of this job's result
         self.download = DownloadVideo(configuration: download)
         self.probe = ProbeMedia(limits: limits, requireVideo: false)
     }
@@ -38,7 +40,7 @@ public struct MediaProbeHandler: JobHandler {
         let video = try await download.run(input, context: context.entering(stage: download.name, from: 0, to: 0.8))
         let probed = try await probe.run(video, context: context.entering(stage: probe.name, from: 0.8, to: 1))
         return Output(
-            info: probed.info, bytes: probed.video.byteCount, sha256: probed.video.sha256,
+            info: probed.info, bytes: probed.video.byteCount, sha256: probed.video.sha256 ?? "",
             thumbnail: probed.thumbnail.map {
                 ThumbnailSummary(width: $0.width, height: $0.height, bytes: $0.jpeg.count, jpegBase64: Data($0.jpeg).base64EncodedString())
             })

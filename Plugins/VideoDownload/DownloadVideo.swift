@@ -29,7 +29,8 @@ public struct DownloadVideo<Request: VideoSource>: Stage {
         let shown = transfer.redactedURL
 
         context.progress(0, "Downloading")
-        let sink = VideoSink(buffer: try await context.memory.makeBuffer(label: "Video"), context: context)
+        let sink = VideoSink(
+            buffer: try await context.memory.makeBuffer(label: "Video"), context: context, hashing: configuration.computesSHA256)
         let response: CurlResponse
         do {
             response = try await CurlClient().perform(transfer, into: sink)

@@ -10,14 +10,14 @@ public struct DownloadedVideo<Request: Sendable>: Sendable {
     public let buffer: MemoryBuffer
     /// The server's Content-Type, if it sent one.
     public let contentType: String?
-    /// Hex SHA-256 of the bytes, computed as they arrived.
-    public let sha256: String
+    /// Hex SHA-256 of the bytes, computed as they arrived (`nil` when the configuration turned it off).
+    public let sha256: String?
     /// The source URL with credentials and query values redacted.
     public let sourceURL: String
 
     public var byteCount: Int { buffer.count }
 
-    public init(request: Request, buffer: MemoryBuffer, contentType: String?, sha256: String, sourceURL: String) {
+    public init(request: Request, buffer: MemoryBuffer, contentType: String?, sha256: String?, sourceURL: String) {
         self.request = request
         self.buffer = buffer
         self.contentType = contentType

@@ -9,11 +9,15 @@ public struct VideoDownloadConfiguration: Sendable {
     public var connectTimeout: Duration
     /// A download slower than 1 kB/s for this long is abandoned (retryably).
     public var stallTimeout: Duration
+    /// Hash the bytes (SHA-256) as they arrive. It costs about a third of a loopback download's
+    /// CPU time, so pipelines that never look at the hash turn it off.
+    public var computesSHA256: Bool
 
     public init(
         destinations: DestinationPolicy = .publicOnly, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
-        stallTimeout: Duration = .seconds(30)
+        stallTimeout: Duration = .seconds(30), computesSHA256: Bool = true
     ) {
+        self.computesSHA256 = computesSHA256
         self.destinations = destinations
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout

@@ -18,11 +18,13 @@ public struct VideoDownloadHandler: JobHandler {
     private let stage: DownloadVideo<Input>
 
     public init(configuration: VideoDownloadConfiguration = VideoDownloadConfiguration()) {
+        var configuration = configuration
+        configuration.computesSHA256 = true  // part of this job's result
         stage = DownloadVideo(configuration: configuration)
     }
 
     public func run(_ input: Input, context: JobContext) async throws -> Output {
         let video = try await stage.run(input, context: context)
-        return Output(bytes: video.byteCount, contentType: video.contentType, sha256: video.sha256)
+        return Output(bytes: video.byteCount, contentType: video.contentType, sha256: video.sha256 ?? "")
     }
 }

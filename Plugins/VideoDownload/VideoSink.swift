@@ -9,7 +9,7 @@ import Synchronization
 /// said), hashing and reporting progress as bytes arrive. Bodies of error responses are dropped.
 final class VideoSink: CurlBodySink {
     private struct State {
-        var hasher = SHA256()
+        var hasher: SHA256?
         var status = 0
         var expected: Int?
         var contentType: String?
@@ -21,8 +21,9 @@ final class VideoSink: CurlBodySink {
     private let cap: Int
     private let state = Mutex(State())
 
-    init(buffer: MemoryBuffer, context: JobContext) {
+    init(buffer: MemoryBuffer, context: JobContext, hashing: Bool) {
         self.buffer = buffer
+        if hashing { state.withLock { $0.hasher = SHA256() } }
         self.context = context
         let limits = context.memory.budget.limits
         self.cap = min(limits.maxPerJob, limits.maxTotal)
@@ -30,8 +31,9 @@ final class VideoSink: CurlBodySink {
 
     var contentType: String? { state.withLock { $0.contentType } }
 
-    var sha256: String {
-        state.withLock { $0.hasher.finalize() }.map { String(format: "%02x", $0) }.joined()
+    /// Hex SHA-256 of the bytes, when hashing was asked for.
+    var sha256: String? {
+        state.withLock { $0.hasher?.finalize() }.map { digest in digest.map { String(format: "%02x", $0) }.joined() }
     }
 
     func begin(_ head: CurlResponseHead) throws {
@@ -53,7 +55,7 @@ final class VideoSink: CurlBodySink {
         guard buffer.append(ifRoom: bytes) else { return false }
         let count = buffer.count
         let progress: (Int, Int?)? = state.withLock { state in
-            state.hasher.update(bufferPointer: bytes)
+            state.hasher?.update(bufferPointer: bytes)
             let step = state.expected.map { max($0 / 100, 1) } ?? (1 << 20)  // each percent, or each MB
             guard count - state.reported >= step || count == state.expected else { return nil }
             state.reported = count

@@ -1,6 +1,7 @@
 import Conveyor
 import Foundation
 import Logging
+import VideoDownload
 
 /// The `CONVEYOR_*` variables of DESIGN §7 that shape a worker, read once at start. Each
 /// unreadable value is one problem line naming the variable, its value and what is allowed.
@@ -27,6 +28,16 @@ struct EnvironmentSettings {
         configuration.retention.failed = duration("CONVEYOR_RETENTION_FAILED") ?? configuration.retention.failed
         problems += configuration.problems
         return configuration
+    }
+
+    /// How download jobs reach the network (`CONVEYOR_ALLOW_PRIVATE_URLS`).
+    mutating func downloadConfiguration() -> VideoDownloadConfiguration {
+        do {
+            return try VideoDownloadConfiguration.fromEnvironment(environment)
+        } catch {
+            problems.append(error.line)
+            return VideoDownloadConfiguration()
+        }
     }
 
     mutating func logLevel() -> Logger.Level {

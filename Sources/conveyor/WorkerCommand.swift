@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var settings = EnvironmentSettings()
         let configuration = settings.runtimeConfiguration(workers: workers, queues: queues)
         let level = settings.logLevel()
+        let download = settings.downloadConfiguration()
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
@@ -33,7 +34,7 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         try await storeOptions.withStore { store in
-            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all, configuration: configuration, logger: logger)
+            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])

@@ -42,6 +42,15 @@ struct DownloadTests {
         #expect(run.progress.contains { $0.message == "Downloading 0.1/0.1 MB" })
     }
 
+    @Test("hashing can be turned off for pipelines that never read the hash")
+    func withoutHash() async throws {
+        var configuration = loopbackAllowed
+        configuration.computesSHA256 = false
+        let video = try await download("/files/faststart.mp4", configuration: configuration).output()
+        #expect(video.sha256 == nil)
+        #expect(video.buffer.bytes() == (try FixturePaths.mediaBytes("faststart.mp4")))
+    }
+
     @Test("chunked and close-delimited bodies grow in chunks and arrive whole", arguments: ["chunked", "close"])
     func unknownLength(kind: String) async throws {
         let expected = try FixturePaths.mediaBytes("moov-at-end.mp4")

@@ -1,0 +1,9 @@
+import Conveyor
+import ConveyorTesting
+import VideoDownload
+
+/// Runs the download stage once with a real context and its own budget; returns the bytes downloaded.
+func runStage(_ stage: DownloadVideo<String>, _ url: String, limits: MemoryLimits) async throws -> Int {
+    let run = await HandlerTester(memory: limits).run(stage, url)
+    return try run.output().byteCount
+}
