@@ -101,6 +101,11 @@ let package = Package(
         // Fixture paths and the local HTTP fixture server, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(
+            name: "ConveyorCurlTests",
+            dependencies: ["ConveyorCurl", "Conveyor", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VideoDownloadTests",
             dependencies: [
                 "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport",

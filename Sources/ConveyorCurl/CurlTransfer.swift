@@ -4,7 +4,7 @@ import Synchronization
 
 /// One easy handle and everything its callbacks touch.
 ///
-/// Safe to send: after `start()`, its mutable state is used only by the engine thread (libcurl
+/// Safe to send: once handed to the engine, its mutable state is used only by the engine thread (libcurl
 /// calls every callback there); other threads touch only `cancelRequested` (a Mutex) and
 /// `events` (an AsyncStream continuation, itself Sendable).
 final class CurlTransfer: @unchecked Sendable {

@@ -15,8 +15,13 @@ well or badly. Prints "PORT <n>" once listening on 127.0.0.1.
   /redirect/N/PATH             N redirects (302) and then PATH
   /redirect-to?url=URL         one redirect to any URL
   /requests                    how many requests were served so far (JSON)
+  POST /upload                 parses a multipart/form-data body; answers each part's name,
+                               filename, type, size and SHA-256 (JSON)
 """
 import argparse
+import email.parser
+import email.policy
+import hashlib
 import json
 import os
 import socket
@@ -52,6 +57,26 @@ class Handler(BaseHTTPRequestHandler):
             route(rest, query)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def do_POST(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/upload":
+            return self.text(404, "no such route\n")
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        head = ("Content-Type: %s\r\n\r\n" % self.headers.get("Content-Type", "")).encode()
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+        parts = []
+        for part in message.iter_parts():
+            data = part.get_payload(decode=True) or b""
+            parts.append({
+                "name": part.get_param("name", header="content-disposition"),
+                "filename": part.get_filename(),
+                "type": part.get_content_type(),
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "text": data.decode("utf-8", "replace") if part.get_filename() is None else None,
+            })
+        self.text(200, json.dumps({"parts": parts}), [("X-Body-Size", str(len(body)))])
 
     # Helpers
 
