@@ -72,14 +72,14 @@ struct RuntimeLifecycleTests {
             let queued = try await runtime.enqueue(JobRequest(type: "noop", payload: payload("{}"))).job
             let scheduled = try await runtime.enqueue(JobRequest(type: "noop", payload: payload("{}"), options: EnqueueOptions(delay: .seconds(60)))).job
             try await eventually("sleep running") { try await runtime.store.job(running.id)?.status == .running }
-            let started = ContinuousClock.now
             for id in [queued.id, scheduled.id, running.id] {
                 #expect(try await runtime.cancel(id).status == .cancelled)
             }
             // The running sleep stops: its slot frees up and the runtime becomes idle.
             try await eventually("running job stopped") { runtime.activeJobCount == 0 }
-            #expect(ContinuousClock.now - started < .seconds(30))
-            #expect(try await runtime.store.job(running.id)?.status == .cancelled)
+            let stopped = try await runtime.store.job(running.id)
+            #expect(stopped?.status == .cancelled)
+            #expect((stopped?.progress.percent ?? 100) < 100)  // it stopped, it did not sleep to the end
             do {
                 try await runtime.cancel(queued.id)
                 Issue.record("cancelling a cancelled job should conflict")
@@ -94,10 +94,9 @@ struct RuntimeLifecycleTests {
         try await withRuntime { runtime in
             let job = try await runtime.enqueue(JobRequest(
                 type: "sleep", payload: payload(#"{"ms":60000}"#), options: EnqueueOptions(maxAttempts: 1, timeout: .milliseconds(200)))).job
-            let started = ContinuousClock.now
             let done = try await runtime.waitUntilFinished(job.id)
-            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(done.status == .failed)
+            #expect(done.progress.percent < 100)  // stopped at the timeout, not slept to the end
             #expect(done.error?.message == "Timed out after 200ms")
             #expect(runtime.activeJobCount == 0)
         }

@@ -28,11 +28,10 @@ struct DiagnosticsTests {
         let tester = HandlerTester()
         let task = Task { await tester.run(SleepHandler(), .init(ms: 60_000)) }
         try await Task.sleep(for: .milliseconds(50))
-        let started = ContinuousClock.now
         task.cancel()
         let run = await task.value
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(throws: CancellationError.self) { try run.output() }
+        #expect(run.progress.count < 20)  // stopped early: a full sleep reports 20 steps
     }
 
     @Test("sleep refuses an absurd duration permanently")
