@@ -14,12 +14,15 @@ let package = Package(
         .library(name: "Conveyor", targets: ["Conveyor"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
+        .library(name: "ConveyorStores", targets: ["ConveyorStores"]),
         .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "VideoDownload", targets: ["VideoDownload"]),
         .library(name: "MediaProbe", targets: ["MediaProbe"]),
+        .library(name: "TelegramUpload", targets: ["TelegramUpload"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
+        .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
         .executable(name: "media-bench", targets: ["MediaBench"]),
     ],
     dependencies: [
@@ -42,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "ConveyorTesting", dependencies: ["Conveyor"], swiftSettings: strict),
+        .target(name: "ConveyorTesting", dependencies: ["Conveyor", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // Durable stores.
         .target(
@@ -50,6 +53,9 @@ let package = Package(
             dependencies: ["Conveyor", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+
+        // Store URLs (`sqlite:…`, `memory:`) → stores, for every binary that takes `--store`.
+        .target(name: "ConveyorStores", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
 
         // C libraries from the system (Debian's -dev packages; `make deps` installs them).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -70,11 +76,15 @@ let package = Package(
             name: "MediaProbe", dependencies: ["Conveyor", "VideoDownload", "CFFmpeg"],
             path: "Plugins/MediaProbe", swiftSettings: strict
         ),
+        .target(
+            name: "TelegramUpload", dependencies: ["Conveyor", "ConveyorCurl", "VideoDownload", "MediaProbe"],
+            path: "Plugins/TelegramUpload", swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "Diagnostics", "VideoDownload", "MediaProbe",
+                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -89,6 +99,14 @@ let package = Package(
             path: "Benchmarks/MediaBench", swiftSettings: strict
         ),
         .executableTarget(name: "CustomHandler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
+        .executableTarget(
+            name: "VideoToTelegram",
+            dependencies: [
+                "Conveyor", "ConveyorStores", "TelegramUpload", "VideoDownload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Samples/VideoToTelegram", swiftSettings: strict
+        ),
 
         .testTarget(
             name: "ConveyorTests",
@@ -99,7 +117,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Fixture paths and the local HTTP fixture server, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["ConveyorCurl"], path: "Tests/Support", swiftSettings: strict),
         .testTarget(
             name: "ConveyorCurlTests",
             dependencies: ["ConveyorCurl", "Conveyor", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -118,12 +136,22 @@ let package = Package(
             dependencies: ["MediaProbe", "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport", "CFFmpeg"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "TelegramUploadTests",
+            dependencies: [
+                "TelegramUpload", "VideoDownload", "MediaProbe", "Conveyor", "ConveyorTesting", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                // The sample binary's tests run it as a process.
+                "VideoToTelegram",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
         .testTarget(
             name: "ConveyorSQLiteTests",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorSQLite", "Diagnostics", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 // Crash and bad-input tests run the real binary.
                 "conveyor",
             ],

@@ -30,7 +30,8 @@ public struct DownloadVideo<Request: VideoSource>: Stage {
 
         context.progress(0, "Downloading")
         let sink = VideoSink(
-            buffer: try await context.memory.makeBuffer(label: "Video"), context: context, hashing: configuration.computesSHA256)
+            buffer: try await context.memory.makeBuffer(label: "Video"), context: context, hashing: configuration.computesSHA256,
+            maxBytes: configuration.maxBytes)
         let response: CurlResponse
         do {
             response = try await CurlClient().perform(transfer, into: sink)
@@ -48,15 +49,7 @@ public struct DownloadVideo<Request: VideoSource>: Stage {
 
     /// `payload.url` must be an absolute http(s) URL with a host.
     static func validate(_ url: String) throws {
-        guard let parsed = URLComponents(string: url), let scheme = parsed.scheme?.lowercased() else {
-            throw JobError.permanent("payload.url: \"\(URLRedaction.redact(url))\" is not a valid URL", code: "invalid_payload")
-        }
-        guard scheme == "http" || scheme == "https" else {
-            throw JobError.permanent("payload.url: scheme \"\(scheme)\" is not allowed (only http and https)", code: "invalid_payload")
-        }
-        guard let host = parsed.host, !host.isEmpty else {
-            throw JobError.permanent("payload.url: \"\(URLRedaction.redact(url))\" has no host", code: "invalid_payload")
-        }
+        if let problem = VideoURL.problem(with: url) { throw JobError.permanent("payload.url: \(problem)", code: "invalid_payload") }
     }
 
     private static func check(_ response: CurlResponse, url: String) throws {

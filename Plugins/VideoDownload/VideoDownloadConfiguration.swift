@@ -1,3 +1,4 @@
+public import Conveyor
 public import ConveyorCurl
 
 /// How the download plugin reaches the network. The defaults are for URLs that come from job
@@ -12,12 +13,17 @@ public struct VideoDownloadConfiguration: Sendable {
     /// Hash the bytes (SHA-256) as they arrive. It costs about a third of a loopback download's
     /// CPU time, so pipelines that never look at the hash turn it off.
     public var computesSHA256: Bool
+    /// The largest video accepted, when a later stage has a limit of its own (Telegram's upload
+    /// limit): a larger one fails permanently before its body is read when the server announces
+    /// the length, and as soon as it passes the limit otherwise. `nil`: the per-job memory cap.
+    public var maxBytes: Int?
 
     public init(
         destinations: DestinationPolicy = .publicOnly, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
-        stallTimeout: Duration = .seconds(30), computesSHA256: Bool = true
+        stallTimeout: Duration = .seconds(30), computesSHA256: Bool = true, maxBytes: Int? = nil
     ) {
         self.computesSHA256 = computesSHA256
+        self.maxBytes = maxBytes
         self.destinations = destinations
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout
@@ -34,10 +40,4 @@ public struct VideoDownloadConfiguration: Sendable {
             throw ConfigurationProblem(line: "\(name): \(error)")
         }
     }
-}
-
-/// One invalid setting, as the line shown to the operator.
-public struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
-    public let line: String
-    public var description: String { line }
 }

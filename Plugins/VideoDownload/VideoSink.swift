@@ -18,15 +18,24 @@ final class VideoSink: CurlBodySink {
 
     let buffer: MemoryBuffer
     private let context: JobContext
+    /// The most bytes this video may have: the per-job memory cap, or the caller's own limit
+    /// (a destination's upload limit) when that is smaller.
     private let cap: Int
+    /// The code a video over `cap` fails with, naming which limit it hit.
+    private let overCapCode: String
     private let state = Mutex(State())
 
-    init(buffer: MemoryBuffer, context: JobContext, hashing: Bool) {
+    init(buffer: MemoryBuffer, context: JobContext, hashing: Bool, maxBytes: Int?) {
         self.buffer = buffer
         if hashing { state.withLock { $0.hasher = SHA256() } }
         self.context = context
         let limits = context.memory.budget.limits
-        self.cap = min(limits.maxPerJob, limits.maxTotal)
+        let memoryCap = min(limits.maxPerJob, limits.maxTotal)
+        if let maxBytes, maxBytes < memoryCap {
+            (cap, overCapCode) = (maxBytes, "video_too_large")
+        } else {
+            (cap, overCapCode) = (memoryCap, "memory_over_job_cap")
+        }
     }
 
     var contentType: String? { state.withLock { $0.contentType } }
@@ -44,8 +53,7 @@ final class VideoSink: CurlBodySink {
         }
         if (200..<300).contains(head.status), let expected = head.expectedLength, expected > cap {
             throw JobError(
-                code: "memory_over_job_cap", message: "Video too large: \(ByteCount.format(expected)) > \(ByteCount.format(cap))",
-                isPermanent: true)
+                code: overCapCode, message: "Video too large: \(ByteCount.format(expected)) > \(ByteCount.format(cap))", isPermanent: true)
         }
     }
 
@@ -74,7 +82,7 @@ final class VideoSink: CurlBodySink {
         let held = context.memory.bytesHeld
         if held + byteCount > cap {
             throw JobError(
-                code: "memory_over_job_cap",
+                code: overCapCode,
                 message: "Video too large: more than \(ByteCount.format(count + byteCount)) > \(ByteCount.format(cap))",
                 isPermanent: true)
         }

@@ -1,6 +1,7 @@
 import Conveyor
 import Foundation
 import Logging
+import TelegramUpload
 import VideoDownload
 
 /// The `CONVEYOR_*` variables of DESIGN §7 that shape a worker, read once at start. Each
@@ -35,8 +36,19 @@ struct EnvironmentSettings {
         do {
             return try VideoDownloadConfiguration.fromEnvironment(environment)
         } catch {
-            problems.append(error.line)
+            problems += error.lines
             return VideoDownloadConfiguration()
+        }
+    }
+
+    /// The Bot API settings (`TELEGRAM_BOT_TOKEN`, `TELEGRAM_API_URL`, `TELEGRAM_MAX_UPLOAD`);
+    /// `nil` without a token.
+    mutating func telegramConfiguration() -> TelegramConfiguration? {
+        do {
+            return try TelegramConfiguration.fromEnvironment(environment)
+        } catch {
+            problems += error.lines
+            return nil
         }
     }
 

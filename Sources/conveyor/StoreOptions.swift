@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conveyor
+import ConveyorStores
 import Foundation
 
 /// `--store URL`, defaulting to `CONVEYOR_STORE`, then `sqlite:conveyor.db`.
@@ -18,15 +19,6 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store, runs `body`, and closes the store however `body` ends. A store that
     /// cannot open throws one line naming it and the problem.
     func withStore<T>(_ body: (any JobStore) async throws -> T) async throws -> T {
-        let opened = try StoreLocation(store).open()
-        let closable = opened as? any ClosableStore
-        do {
-            let value = try await body(opened)
-            try await closable?.close()
-            return value
-        } catch {
-            try? await closable?.close()
-            throw error
-        }
+        try await StoreLocation(store).withStore(body)
     }
 }

@@ -12,8 +12,9 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run jobs from the store (workers only, no HTTP).",
         discussion: """
             Reads CONVEYOR_LEASE, CONVEYOR_JOB_TIMEOUT, CONVEYOR_MAX_TOTAL_MEMORY, \
-            CONVEYOR_MAX_MEMORY_PER_JOB, CONVEYOR_RETENTION_* and CONVEYOR_LOG_LEVEL from the \
-            environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
+            CONVEYOR_MAX_MEMORY_PER_JOB, CONVEYOR_RETENTION_*, CONVEYOR_LOG_LEVEL, \
+            CONVEYOR_ALLOW_PRIVATE_URLS and TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, TELEGRAM_MAX_UPLOAD \
+            (video-to-telegram is offered only with a token) from the environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
             30s, re-queues the rest and exits 0.
             """)
 
@@ -27,6 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = settings.runtimeConfiguration(workers: workers, queues: queues)
         let level = settings.logLevel()
         let download = settings.downloadConfiguration()
+        let telegram = settings.telegramConfiguration()
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
@@ -34,10 +36,12 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         try await storeOptions.withStore { store in
-            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download), configuration: configuration, logger: logger)
+            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, telegram: telegram), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
+                "types": "\(runtime.registry.descriptions.map(\.name).joined(separator: ","))",
             ])
+            if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

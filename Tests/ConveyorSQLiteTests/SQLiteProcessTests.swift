@@ -2,6 +2,7 @@ import Conveyor
 import ConveyorSQLite
 import Foundation
 import Testing
+import TestSupport
 
 /// The store as operators meet it: real `conveyor` processes sharing one file, killed with
 /// SIGKILL, and refusing bad files with one line.
@@ -15,7 +16,7 @@ struct SQLiteProcessTests {
     func waitUntil(_ what: String, limit: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw ConveyorProcessError(message: "timed out waiting until \(what)") }
+            guard ContinuousClock.now < deadline else { throw ProductProcess.Failure(message: "timed out waiting until \(what)") }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -30,7 +31,7 @@ struct SQLiteProcessTests {
         let environment = ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"]
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "16"]
 
-        let first = try ConveyorProcess(worker, environment: environment)
+        let first = try ProductProcess("conveyor", worker, environment: environment)
         try await waitUntil("some jobs completed while others run") {
             let stats = try await store.stats(now: Date())
             return stats.count(.completed) >= 20 && stats.count(.running) > 0
@@ -43,7 +44,7 @@ struct SQLiteProcessTests {
         #expect(!interrupted.isEmpty)
 
         let restarted = ContinuousClock.now
-        let second = try ConveyorProcess(worker, environment: environment)
+        let second = try ProductProcess("conveyor", worker, environment: environment)
         try await waitUntil("the interrupted jobs completed") {
             for id in interrupted where try await store.job(id)?.status != .completed { return false }
             return true
@@ -71,7 +72,7 @@ struct SQLiteProcessTests {
         let enqueued = try await store.enqueue(sleepJobs(total, ms: 40), maxQueueSize: nil)
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]
-        let workers = try [ConveyorProcess(worker, environment: environment), ConveyorProcess(worker, environment: environment)]
+        let workers = try [ProductProcess("conveyor", worker, environment: environment), ProductProcess("conveyor", worker, environment: environment)]
 
         var holders: Set<String> = []
         try await waitUntil("every job completed") {
@@ -98,7 +99,7 @@ struct SQLiteProcessTests {
         let content = Data("not a database\n".utf8)
         try content.write(to: URL(fileURLWithPath: notes))
         for command in [["worker"], ["migrate"], ["bench", "--jobs", "1"]] {
-            let output = try await ConveyorProcess.run(command + ["--store", "sqlite:\(notes)"])
+            let output = try await ProductProcess.run("conveyor", command + ["--store", "sqlite:\(notes)"])
             #expect(output.status == 1)
             #expect(output.stderr == "Error: sqlite:\(notes): not a SQLite database (the file does not start with the SQLite header)\n")
         }
@@ -106,7 +107,7 @@ struct SQLiteProcessTests {
 
         let readOnly = directory.path("read-only")
         try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o555])
-        let denied = try await ConveyorProcess.run(["migrate", "--store", "sqlite:\(readOnly)/jobs.db"], unprivileged: true)
+        let denied = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(readOnly)/jobs.db"], unprivileged: true)
         #expect(denied.status == 1)
         #expect(denied.stderr == "Error: sqlite:\(readOnly)/jobs.db: cannot create the database: the directory \(readOnly) is not writable\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: readOnly).isEmpty)
@@ -114,7 +115,7 @@ struct SQLiteProcessTests {
         let locked = directory.path("locked.db")
         try await SQLiteJobStore(path: locked).close()
         let lock = try ExclusiveLock(path: locked)
-        let busy = try await ConveyorProcess.run(["migrate", "--store", "sqlite:\(locked)"])
+        let busy = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(locked)"])
         lock.release()
         #expect(busy.status == 1)
         #expect(busy.stderr == "Error: sqlite:\(locked): the database is locked by another process (gave up after 5s)\n")
@@ -123,12 +124,12 @@ struct SQLiteProcessTests {
     @Test("migrate reports what it applied; bench runs on a SQLite file")
     func migrateAndBench() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
-        let first = try await ConveyorProcess.run(["migrate", "--store", "sqlite:\(path)"])
+        let first = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
         #expect(first.status == 0 && first.stdout == "sqlite:\(path): applied v1-jobs; schema is at v1-jobs\n")
-        let again = try await ConveyorProcess.run(["migrate", "--store", "sqlite:\(path)"])
+        let again = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
         #expect(again.stdout == "sqlite:\(path): schema is current (v1-jobs)\n")
 
-        let bench = try await ConveyorProcess.run(["bench", "--store", "sqlite:\(path)", "--jobs", "300", "--workers", "8", "--json"])
+        let bench = try await ProductProcess.run("conveyor", ["bench", "--store", "sqlite:\(path)", "--jobs", "300", "--workers", "8", "--json"])
         #expect(bench.status == 0, "\(bench.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any]
         #expect(report?["store"] as? String == "sqlite:\(path)")

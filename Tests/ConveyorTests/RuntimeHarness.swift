@@ -1,30 +1,18 @@
 import Conveyor
+import ConveyorTesting
 import Diagnostics
 import Foundation
 import Logging
 import Synchronization
 import Testing
 
-/// A runtime on a memory store, running for the length of `body`, then drained.
+/// A runtime on a memory store with the diagnostics plugin, running for the length of `body`.
 func withRuntime<T>(
     _ configuration: RuntimeConfiguration = RuntimeConfiguration(concurrency: 8, pollInterval: .milliseconds(20)),
     plugins: [any ConveyorPlugin] = [DiagnosticsPlugin()],
     _ body: (ConveyorRuntime) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "conveyor.tests")
-    logger.logLevel = .critical
-    let runtime = try ConveyorRuntime(store: MemoryJobStore(), plugins: plugins, configuration: configuration, logger: logger)
-    let workers = Task { try await runtime.run() }
-    do {
-        let value = try await body(runtime)
-        runtime.shutdown()
-        try await workers.value
-        return value
-    } catch {
-        workers.cancel()
-        _ = try? await workers.value
-        throw error
-    }
+    try await withTestRuntime(plugins: plugins, configuration: configuration, body)
 }
 
 /// Collects every event of a runtime while a test runs.

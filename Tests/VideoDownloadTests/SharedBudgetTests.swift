@@ -1,5 +1,6 @@
 import Conveyor
 import ConveyorCurl
+import ConveyorTesting
 import Foundation
 import Logging
 import Testing
@@ -10,17 +11,8 @@ import VideoDownload
 func withDownloadRuntime<T>(
     memory: MemoryLimits, concurrency: Int = 12, _ body: (ConveyorRuntime) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "conveyor.tests")
-    logger.logLevel = .critical
     let configuration = RuntimeConfiguration(concurrency: concurrency, pollInterval: .milliseconds(20), memory: memory)
-    let runtime = try ConveyorRuntime(
-        store: MemoryJobStore(), plugins: [VideoDownloadPlugin(configuration: loopbackAllowed)], configuration: configuration, logger: logger)
-    let workers = Task { try await runtime.run() }
-    defer { runtime.shutdown() }
-    let value = try await body(runtime)
-    runtime.shutdown()
-    try await workers.value
-    return value
+    return try await withTestRuntime(plugins: [VideoDownloadPlugin(configuration: loopbackAllowed)], configuration: configuration, body)
 }
 
 /// Polls `condition` every 10 ms for up to `seconds`.

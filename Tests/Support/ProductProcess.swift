@@ -1,30 +1,38 @@
-import Foundation
-import Testing
+public import Foundation
 
-/// The `conveyor` binary built beside this test bundle, run as a real process.
-struct ConveyorProcess {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+/// An executable of this package (`conveyor`, `video-to-telegram`), built beside the test
+/// bundle, run as a real process.
+public struct ProductProcess {
+    /// What a finished process printed.
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["CONVEYOR_BIN"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("conveyor")
+    /// Why a process could not be run or waited for.
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public init(message: String) { self.message = message }
+        public var description: String { message }
     }
 
-    let process = Process()
+    /// The built product, beside the test bundle.
+    public static func binary(_ product: String) -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(product)
+    }
+
+    public let process = Process()
     /// Output goes to files, not pipes, so a long-running process never blocks on a full pipe.
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    /// Starts `conveyor arguments…`; when `unprivileged` and running as root, as user nobody,
+    /// Starts `product arguments…`; when `unprivileged` and running as root, as user nobody,
     /// so file permissions apply to it.
-    init(_ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) throws {
-        let binary = Self.binary
+    public init(_ product: String, _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) throws {
+        let binary = Self.binary(product)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw ConveyorProcessError(message: "\(binary.path) is missing: build the package first (swift build)")
+            throw Failure(message: "\(binary.path) is missing: build the package first (swift build)")
         }
         if unprivileged && getuid() == 0 {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
@@ -45,12 +53,14 @@ struct ConveyorProcess {
     }
 
     /// Runs to the end and returns what it printed.
-    static func run(_ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) async throws -> Output {
-        try await ConveyorProcess(arguments, environment: environment, unprivileged: unprivileged).finish()
+    public static func run(
+        _ product: String, _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false
+    ) async throws -> Output {
+        try await ProductProcess(product, arguments, environment: environment, unprivileged: unprivileged).finish()
     }
 
     /// Waits for the exit (polling, so the test's task is not blocked) and returns what it printed.
-    func finish() async throws -> Output {
+    public func finish() async throws -> Output {
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         defer {
             try? FileManager.default.removeItem(at: stdoutURL)
@@ -61,12 +71,7 @@ struct ConveyorProcess {
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8), stderr: try String(contentsOf: stderrURL, encoding: .utf8))
     }
 
-    func kill(_ signal: Int32) {
+    public func kill(_ signal: Int32) {
         Foundation.kill(process.processIdentifier, signal)
     }
-}
-
-struct ConveyorProcessError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

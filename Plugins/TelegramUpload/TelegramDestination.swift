@@ -1,0 +1,12 @@
+/// A job request that says where a video goes in Telegram. The upload stage reads it from the
+/// request the download stage handed on, so any request type of yours can carry it.
+public protocol TelegramDestination: Sendable {
+    var chatId: TelegramChatID { get }
+    /// Shown under the video; fitted to Telegram's 1024 characters (see `TelegramCaption`).
+    var caption: String? { get }
+    var parseMode: TelegramParseMode? { get }
+}
+
+extension TelegramDestination {
+    public var parseMode: TelegramParseMode? { nil }
+}

@@ -1,0 +1,17 @@
+/// How Telegram reads formatting in a caption. Without one the caption is plain text.
+public enum TelegramParseMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case html = "HTML"
+    case markdownV2 = "MarkdownV2"
+    /// Telegram's legacy Markdown; prefer `MarkdownV2`.
+    case markdown = "Markdown"
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let mode = TelegramParseMode(rawValue: text) else {
+            let allowed = Self.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not one of \(allowed)")
+        }
+        self = mode
+    }
+}

@@ -1,0 +1,27 @@
+public import Conveyor
+public import MediaProbe
+public import VideoDownload
+
+/// Sends videos to Telegram: registers the `video-to-telegram` pipeline. Its `UploadToTelegram`
+/// stage can end pipelines of your own whose request is a `TelegramDestination`.
+public struct TelegramUploadPlugin: ConveyorPlugin {
+    public let name = "telegram-upload"
+    private let telegram: TelegramConfiguration
+    private let download: VideoDownloadConfiguration
+    private let probe: ProbeLimits
+    private let options: JobOptions
+
+    public init(
+        telegram: TelegramConfiguration, download: VideoDownloadConfiguration = VideoDownloadConfiguration(),
+        probe: ProbeLimits = ProbeLimits(), options: JobOptions = VideoToTelegram.defaultOptions
+    ) {
+        self.telegram = telegram
+        self.download = download
+        self.probe = probe
+        self.options = options
+    }
+
+    public func register(into registry: inout HandlerRegistry) {
+        registry.register(VideoToTelegram.pipeline(telegram: telegram, download: download, probe: probe, options: options))
+    }
+}

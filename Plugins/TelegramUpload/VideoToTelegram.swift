@@ -1,0 +1,31 @@
+public import Conveyor
+public import MediaProbe
+public import VideoDownload
+
+/// The headline pipeline: `video-to-telegram {url, chatId, caption?, parseMode?}` →
+/// `{messageId, chatId, fileId, migratedFrom?}`.
+///
+/// Download into memory (70 % of the progress), read metadata and a thumbnail from memory (10 %),
+/// upload from memory (20 %). The video never touches the disk; its memory is released when the
+/// job ends, however it ends. Media FFmpeg cannot read fails in the probe, before any upload, and
+/// a video over Telegram's limit fails in the download as soon as its size is known.
+public enum VideoToTelegram {
+    public static let name = "video-to-telegram"
+
+    /// Retries for what is worth retrying (network, 5xx): five attempts with exponential backoff.
+    public static let defaultOptions = JobOptions(maxAttempts: 5)
+
+    public static func pipeline(
+        telegram: TelegramConfiguration, download: VideoDownloadConfiguration = VideoDownloadConfiguration(),
+        probe: ProbeLimits = ProbeLimits(), options: JobOptions = defaultOptions
+    ) -> Pipeline<VideoToTelegramRequest, TelegramMessage> {
+        var download = download
+        download.computesSHA256 = false  // nothing downstream reads the hash
+        download.maxBytes = min(download.maxBytes ?? .max, telegram.maxUpload)
+        return Pipeline(name, options: options) {
+            DownloadVideo<VideoToTelegramRequest>(configuration: download, weight: 70)
+            ProbeMedia<VideoToTelegramRequest>(limits: probe, weight: 10)
+            UploadToTelegram<VideoToTelegramRequest>(configuration: telegram, weight: 20)
+        }
+    }
+}

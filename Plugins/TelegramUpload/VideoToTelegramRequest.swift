@@ -1,0 +1,35 @@
+public import VideoDownload
+
+/// The `video-to-telegram` payload: `{url, chatId, caption?, parseMode?}`. Decoding checks every
+/// field, so a bad payload is refused at enqueue with the field named
+/// (`payload.chatId: expected a chat id such as …`).
+public struct VideoToTelegramRequest: Codable, Sendable, Hashable, VideoSource, TelegramDestination {
+    /// An absolute http(s) URL of the video.
+    public var url: String
+    public var chatId: TelegramChatID
+    public var caption: String?
+    /// `HTML`, `MarkdownV2` or `Markdown`; plain text when absent.
+    public var parseMode: TelegramParseMode?
+
+    public init(url: String, chatId: TelegramChatID, caption: String? = nil, parseMode: TelegramParseMode? = nil) {
+        self.url = url
+        self.chatId = chatId
+        self.caption = caption
+        self.parseMode = parseMode
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case url, chatId, caption, parseMode
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        if let problem = VideoURL.problem(with: url) {
+            throw DecodingError.dataCorruptedError(forKey: .url, in: container, debugDescription: problem)
+        }
+        chatId = try container.decode(TelegramChatID.self, forKey: .chatId)
+        caption = try container.decodeIfPresent(String.self, forKey: .caption)
+        parseMode = try container.decodeIfPresent(TelegramParseMode.self, forKey: .parseMode)
+    }
+}

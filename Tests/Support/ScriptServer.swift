@@ -1,0 +1,48 @@
+import Foundation
+
+/// A Python fixture server in a child process: started with a script under `Tests/Fixtures/`,
+/// it prints `PORT <n>` once listening on loopback and exits when the test process does (it
+/// reads our end of a pipe until it closes).
+public final class ScriptServer: Sendable {
+    /// Names what went wrong starting the server.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let port: Int
+    private let process: Process
+    private let input: Pipe
+
+    /// Runs `python3 Tests/Fixtures/<script> <arguments>` and waits for its port.
+    public init(script: String, arguments: [String] = []) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", FixturePaths.root.appendingPathComponent(script).path] + arguments
+        let output = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        do { try process.run() } catch { throw StartError(description: "python3 could not start \(script): \(error)") }
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { throw StartError(description: "\(script) exited before listening (is python3 installed?)") }
+            line.append(more)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw StartError(description: "\(script) said \(text)")
+        }
+        self.port = port
+        self.process = process
+        self.input = input
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+}
