@@ -37,15 +37,23 @@ bench: deps
 	rm -f .build/bench.db .build/bench.db-wal .build/bench.db-shm
 	.build/release/conveyor bench --store sqlite:.build/bench.db --jobs 100000 --workers 64
 
-# Download throughput vs curl on a 200 MB file, RSS while 3× the budget downloads, probe vs ffprobe.
+# Download throughput vs curl on a 200 MB file, RSS while 3× the budget downloads, probe vs
+# ffprobe, and video-to-telegram end to end on a 39 MB MP4 (the Bot API double in --bench mode).
 BENCH_MEDIA := .build/bench-media
 bench-media: deps
 	swift build -c release --product media-bench
 	mkdir -p $(BENCH_MEDIA)
 	[ -f $(BENCH_MEDIA)/200MB.bin ] || head -c 200000000 /dev/urandom > $(BENCH_MEDIA)/200MB.bin
 	[ -f $(BENCH_MEDIA)/40MB.bin ] || head -c 40000000 /dev/urandom > $(BENCH_MEDIA)/40MB.bin
+	[ -f $(BENCH_MEDIA)/40MB.mp4 ] || ffmpeg -loglevel error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 \
+	    -t 60 -c:v libx264 -preset ultrafast -b:v 5M -maxrate 5M -bufsize 10M -c:a aac -movflags +faststart $(BENCH_MEDIA)/40MB.mp4
 	coproc SERVER { exec python3 Tests/Fixtures/http/fixture_server.py --root $(BENCH_MEDIA); }; \
 	read -r _ port <&"$${SERVER[0]}"; \
+	exec 8< <(exec python3 Tests/Fixtures/telegram/bot_api_double.py --bench --until-killed); api_pid=$$!; \
+	read -r _ api <&8; \
+	.build/release/media-bench telegram http://127.0.0.1:$$port/files/40MB.mp4 --api http://127.0.0.1:$$api --jobs 6 --concurrency 1; \
+	.build/release/media-bench telegram http://127.0.0.1:$$port/files/40MB.mp4 --api http://127.0.0.1:$$api --jobs 6 --concurrency 3; \
+	kill $$api_pid; \
 	.build/release/media-bench download http://127.0.0.1:$$port/files/200MB.bin --iterations 5 --compare; \
 	.build/release/media-bench download http://127.0.0.1:$$port/files/200MB.bin --iterations 5 --compare --no-hash; \
 	.build/release/media-bench memory http://127.0.0.1:$$port/files/40MB.bin --jobs 15 --budget 200000000 --per-job 50000000; \

@@ -93,8 +93,8 @@ let package = Package(
         .executableTarget(
             name: "MediaBench",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe", "TelegramUpload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MediaBench", swiftSettings: strict
         ),

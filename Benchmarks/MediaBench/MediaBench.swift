@@ -10,8 +10,8 @@ import VideoDownload
 @main
 struct MediaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "media-bench", abstract: "Benchmarks for VideoDownload and MediaProbe.",
-        subcommands: [Probe.self, Download.self, Memory.self])
+        commandName: "media-bench", abstract: "Benchmarks for VideoDownload, MediaProbe and the video-to-telegram pipeline.",
+        subcommands: [Probe.self, Download.self, Memory.self, TelegramPipeline.self])
 }
 
 /// Loads a file into a budgeted buffer, as a download would leave it.

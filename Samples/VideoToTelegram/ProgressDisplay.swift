@@ -23,9 +23,9 @@ struct ProgressDisplay {
                 if isTerminal {
                     draw(shown)
                     barOnScreen = true
-                } else if lastLine?.stage != shown.stage || lastLine?.tenth != Int(shown.percent) / 10 {
+                } else if let message = shown.message, lastLine?.stage != shown.stage || lastLine?.tenth != Int(shown.percent) / 10 {
                     lastLine = (shown.stage, Int(shown.percent) / 10)
-                    Self.say(String(format: "%3.0f%% %@: %@", shown.percent, shown.stage ?? "-", shown.message ?? ""))
+                    Self.say(String(format: "%3.0f%% %@: %@", shown.percent, shown.stage ?? "-", message))
                 }
             case .stateChanged(let change) where change.jobID == jobID:
                 if change.status == .completed && isTerminal { draw(JobProgress(percent: 100, stage: shown.stage, message: "Done")) }

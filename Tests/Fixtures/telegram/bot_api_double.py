@@ -18,6 +18,10 @@ once listening on 127.0.0.1; exits when its stdin closes.
                                Registers T (any token works once scripted, even with no answers).
   GET  /control/requests?token=T   what T's requests carried: time, method, text fields, and per
                                file part its filename, type, size, SHA-256 and first bytes (hex)
+
+With --bench, sendVideo reads the body without parsing it and answers success at once, so a
+benchmark measures the sender, not Python's MIME parser. With --until-killed it ignores stdin and
+serves until it gets SIGTERM (for shell scripts that start it in the background).
 """
 import email.parser
 import email.policy
@@ -31,6 +35,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_UPLOAD = 50 * 1000 * 1000
+BENCH = False
 LOCK = threading.Lock()
 SCRIPTS = {}   # token -> list of pending answers
 REQUESTS = {}  # token -> list of recorded requests
@@ -69,12 +74,18 @@ class Handler(BaseHTTPRequestHandler):
         token, method = parts[0][3:], parts[1]
         with LOCK:
             known = token in REQUESTS
-        if not known:
+        if not known and not BENCH:
             self.rfile.read(length)
             return self.send_json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         if method != "sendVideo":
             self.rfile.read(length)
             return self.send_json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        if BENCH:
+            remaining = length
+            while remaining > 0:
+                remaining -= len(self.rfile.read(min(remaining, 1 << 20)))
+            request = {"method": method, "size": length, "fields": {"chat_id": "1"}, "files": {"video": {"size": length}}}
+            return self.send_json(200, {"ok": True, "result": sent_message(request)})
         if length > MAX_UPLOAD:
             self.rfile.read(length)
             return self.record_and_answer(token, {"method": method, "size": length, "fields": {}, "files": {}},
@@ -199,7 +210,8 @@ def sent_message(request):
 
 
 def main():
-    global MAX_UPLOAD
+    global MAX_UPLOAD, BENCH
+    BENCH = "--bench" in sys.argv
     if "--max-upload" in sys.argv:
         MAX_UPLOAD = int(sys.argv[sys.argv.index("--max-upload") + 1])
     ThreadingHTTPServer.daemon_threads = True
@@ -207,6 +219,8 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    if "--until-killed" in sys.argv:
+        threading.Event().wait()
     sys.stdin.read()  # the test process holds our stdin: when it ends, so do we
     os._exit(0)
 
