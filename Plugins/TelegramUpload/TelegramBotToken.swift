@@ -15,8 +15,11 @@ public struct TelegramBotToken: Sendable, Hashable, CustomStringConvertible, Cus
         secret = text
     }
 
+    /// Always `***`.
     public var description: String { "***" }
+    /// Always `***`.
     public var debugDescription: String { "***" }
+    /// No children, so `dump` and reflection show nothing either.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 

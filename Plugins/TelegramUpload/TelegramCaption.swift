@@ -8,6 +8,7 @@ import Foundation
 /// a parse mode is sent as given (cutting could break its markup, and Telegram counts only the
 /// visible text); if it is still too long, Telegram's answer fails the job naming the caption.
 public enum TelegramCaption {
+    /// Telegram's caption limit, in UTF-16 code units.
     public static let limit = 1024
 
     /// `text` without surrounding whitespace, cut to the limit unless it has markup; `nil` when empty.

@@ -4,7 +4,9 @@ import Foundation
 /// channel's `@username`. In JSON it is a number or a string, as the Bot API takes it; a numeric
 /// string is read as the number.
 public enum TelegramChatID: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A user, group or channel by its numeric id.
     case id(Int64)
+    /// A public channel or supergroup by its `@username`.
     case username(String)
 
     /// Reads `-1001234567890`, `"123"` or `"@channel"`; `nil` for anything else.
@@ -19,6 +21,7 @@ public enum TelegramChatID: Sendable, Hashable, Codable, CustomStringConvertible
         }
     }
 
+    /// Accepts a JSON number or string; anything else names what a chat id looks like.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let id = try? container.decode(Int64.self), id != 0 {
@@ -30,6 +33,7 @@ public enum TelegramChatID: Sendable, Hashable, Codable, CustomStringConvertible
         }
     }
 
+    /// A number for ids, a string for usernames — as the Bot API returns them.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

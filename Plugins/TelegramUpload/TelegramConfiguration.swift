@@ -11,12 +11,14 @@ public struct TelegramConfiguration: Sendable {
     /// What a local Bot API server (`telegram-bot-api --local`) accepts: 2000 MB.
     public static let localUploadLimit = 2_000_000_000
 
+    /// The bot's token; it goes into the request path and nowhere else.
     public var token: TelegramBotToken
     /// The API's base URL, without the `/bot<token>` part.
     public var apiURL: String
     /// Videos larger than this fail permanently before they are uploaded (and, in the
     /// `video-to-telegram` pipeline, before they are downloaded when the size is announced).
     public var maxUpload: Int
+    /// Connection setup limit (DNS, TCP, TLS) for each attempt.
     public var connectTimeout: Duration
     /// How long the API may stay silent — while the upload stalls, or while Telegram processes a
     /// large video before it answers — before the attempt is abandoned (retryably).

@@ -1,5 +1,6 @@
 /// What `video-to-telegram` returns: the message that now holds the video.
 public struct TelegramMessage: Codable, Sendable, Hashable {
+    /// The message's id within its chat.
     public var messageId: Int64
     /// The chat it was sent to — the new one if the group was migrated.
     public var chatId: Int64

@@ -11,6 +11,9 @@ public struct TelegramUploadPlugin: ConveyorPlugin {
     private let probe: ProbeLimits
     private let options: JobOptions
 
+    /// - Parameters:
+    ///   - download: how videos are fetched (the destination policy; the size limit is Telegram's).
+    ///   - options: retries and timeout of `video-to-telegram` jobs.
     public init(
         telegram: TelegramConfiguration, download: VideoDownloadConfiguration = VideoDownloadConfiguration(),
         probe: ProbeLimits = ProbeLimits(), options: JobOptions = VideoToTelegram.defaultOptions
@@ -21,6 +24,7 @@ public struct TelegramUploadPlugin: ConveyorPlugin {
         self.options = options
     }
 
+    /// Registers `video-to-telegram`.
     public func register(into registry: inout HandlerRegistry) {
         registry.register(VideoToTelegram.pipeline(telegram: telegram, download: download, probe: probe, options: options))
     }

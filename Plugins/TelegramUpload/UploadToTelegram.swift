@@ -19,11 +19,14 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
     public let weight: Double
     private let configuration: TelegramConfiguration
 
+    /// - Parameter weight: the stage's share of the pipeline's progress (20 of 100 in `video-to-telegram`).
     public init(configuration: TelegramConfiguration, weight: Double = 20) {
         self.configuration = configuration
         self.weight = weight
     }
 
+    /// Checks the size, sends, and follows one chat migration; throws a `JobError` saying how to
+    /// treat any failure.
     public func run(_ probed: ProbedVideo<Request>, context: JobContext) async throws -> TelegramMessage {
         let video = probed.video
         guard video.byteCount <= configuration.maxUpload else {

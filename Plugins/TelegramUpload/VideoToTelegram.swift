@@ -10,11 +10,14 @@ public import VideoDownload
 /// job ends, however it ends. Media FFmpeg cannot read fails in the probe, before any upload, and
 /// a video over Telegram's limit fails in the download as soon as its size is known.
 public enum VideoToTelegram {
+    /// The job type.
     public static let name = "video-to-telegram"
 
     /// Retries for what is worth retrying (network, 5xx): five attempts with exponential backoff.
     public static let defaultOptions = JobOptions(maxAttempts: 5)
 
+    /// The pipeline, ready to register: the download is limited to `telegram.maxUpload` and does
+    /// not hash (nothing reads the hash).
     public static func pipeline(
         telegram: TelegramConfiguration, download: VideoDownloadConfiguration = VideoDownloadConfiguration(),
         probe: ProbeLimits = ProbeLimits(), options: JobOptions = defaultOptions

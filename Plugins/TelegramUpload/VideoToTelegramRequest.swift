@@ -6,7 +6,9 @@ public import VideoDownload
 public struct VideoToTelegramRequest: Codable, Sendable, Hashable, VideoSource, TelegramDestination {
     /// An absolute http(s) URL of the video.
     public var url: String
+    /// The target chat: a number or `@channelusername`.
     public var chatId: TelegramChatID
+    /// Up to 1024 characters; longer plain captions are cut with "…".
     public var caption: String?
     /// `HTML`, `MarkdownV2` or `Markdown`; plain text when absent.
     public var parseMode: TelegramParseMode?
@@ -22,6 +24,7 @@ public struct VideoToTelegramRequest: Codable, Sendable, Hashable, VideoSource, 
         case url, chatId, caption, parseMode
     }
 
+    /// Validates every field, naming the bad one.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         url = try container.decode(String.self, forKey: .url)

@@ -39,7 +39,6 @@ struct WorkerCommand: AsyncParsableCommand {
             let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, telegram: telegram), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
-                "types": "\(runtime.registry.descriptions.map(\.name).joined(separator: ","))",
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             let group = ServiceGroup(configuration: .init(

@@ -2,6 +2,7 @@
 /// problem, and what is allowed. Plugins that read their own settings throw it with every
 /// problem they found, so a command prints them all at once instead of stopping at the first.
 public struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
+    /// One line per bad setting.
     public let lines: [String]
 
     public init(lines: [String]) {
@@ -12,5 +13,6 @@ public struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
         self.init(lines: [line])
     }
 
+    /// The lines, one per row.
     public var description: String { lines.joined(separator: "\n") }
 }
