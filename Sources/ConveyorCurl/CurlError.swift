@@ -11,6 +11,11 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool
     /// libcurl's own code, 0 when the error is Conveyor's.
     public var curlCode: Int
+    /// The server's last reply code when it gave one (an SMTP 550 or 451, say), so callers can
+    /// tell a refusal for good (5xx) from one for now (4xx).
+    public var responseCode: Int?
+    /// SMTP: each recipient's reply before the send failed (all refused, for instance).
+    public var mailReplies: [MailRecipientReply] = []
 
     public init(code: String, message: String, isRetryable: Bool, curlCode: Int = 0) {
         self.code = code

@@ -11,6 +11,8 @@ public struct CurlResponse: Sendable {
     public var bytesReceived: Int
     /// Redirects followed.
     public var redirects: Int
+    /// SMTP: each recipient's reply, in the order sent.
+    public var mailReplies: [MailRecipientReply] = []
 
     /// The first header with this name, compared case-insensitively.
     public func header(_ name: String) -> String? {

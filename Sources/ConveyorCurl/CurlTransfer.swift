@@ -28,6 +28,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var began = false
     private var failure: (any Error)?
     private var refusedDestination: String?
+    /// SMTP: the recipient whose `RCPT TO` awaits its reply, and the replies so far.
+    private var pendingRecipient: String?
+    private var recipientReplies: [MailRecipientReply] = []
 
     init(request: CurlRequest, sink: (any CurlBodySink)?, events: AsyncStream<Event>.Continuation) throws {
         guard let easy = curl_easy_init() else {
@@ -71,6 +74,9 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_HEADERDATA, me)
         try check(ccurl_setopt_opensocket(easy, Self.onOpenSocket))
         try set(CURLOPT_OPENSOCKETDATA, me)
+        // The guard runs when a socket opens; a pooled connection opened for a transfer with a
+        // looser policy would skip it, so guarded transfers always open their own.
+        if !request.destinations.allowsPrivate { try set(CURLOPT_FRESH_CONNECT, 1) }
         if request.onProgress != nil {
             try check(ccurl_setopt_xferinfo(easy, Self.onProgress))
             try set(CURLOPT_XFERINFODATA, me)
@@ -142,6 +148,10 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_READDATA, Unmanaged.passUnretained(reader).toOpaque())
         try set(CURLOPT_UPLOAD, 1)
         try set(CURLOPT_INFILESIZE_LARGE, offset: mail.message.count)
+        // The protocol trace is the only place libcurl shows each RCPT's reply.
+        try check(ccurl_setopt_debug(easy, Self.onDebug))
+        try set(CURLOPT_DEBUGDATA, Unmanaged.passUnretained(self).toOpaque())
+        try set(CURLOPT_VERBOSE, 1)
     }
 
     private func set(_ option: CURLoption, _ value: Int) throws { try check(ccurl_setopt_long(easy, option, value)) }
@@ -180,11 +190,16 @@ final class CurlTransfer: @unchecked Sendable {
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            return .failure(CurlError(code, detail: URLRedaction.redactSecrets(in: detail, request.secrets), url: displayURL))
+            var error = CurlError(code, detail: URLRedaction.redactSecrets(in: detail, request.secrets), url: displayURL)
+            let reply = longInfo(CURLINFO_RESPONSE_CODE)
+            error.responseCode = reply > 0 ? reply : nil
+            error.mailReplies = recipientReplies
+            return .failure(error)
         }
         return .success(CurlResponse(
             status: longInfo(CURLINFO_RESPONSE_CODE), headers: headerLines, body: collected,
-            bytesReceived: offInfo(CURLINFO_SIZE_DOWNLOAD_T), redirects: longInfo(CURLINFO_REDIRECT_COUNT)))
+            bytesReceived: offInfo(CURLINFO_SIZE_DOWNLOAD_T), redirects: longInfo(CURLINFO_REDIRECT_COUNT),
+            mailReplies: recipientReplies))
     }
 
     /// Ends the transfer with `error` at the next chance (from a sink's failed `makeRoom`).
@@ -254,6 +269,25 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
+    /// Pairs each `RCPT TO:<address>` libcurl sends with the final line of the reply after it.
+    /// Nothing else of the trace is kept (it also carries the AUTH exchange).
+    private func traced(_ type: curl_infotype, _ data: UnsafeRawBufferPointer) {
+        if type == CURLINFO_HEADER_OUT {
+            let command = String(decoding: data.prefix(512), as: UTF8.self)
+            pendingRecipient = nil
+            if command.uppercased().hasPrefix("RCPT TO:<"), let end = command.firstIndex(of: ">") {
+                pendingRecipient = String(command[command.index(command.startIndex, offsetBy: 9)..<end])
+            }
+        } else if type == CURLINFO_HEADER_IN, let recipient = pendingRecipient {
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                // "250 OK" ends a reply; "250-…" continues it.
+                guard line.count >= 4, let code = Int(line.prefix(3)), line.dropFirst(3).first == " " else { continue }
+                recipientReplies.append(MailRecipientReply(address: recipient, code: code, text: String(line.dropFirst(4))))
+                pendingRecipient = nil
+            }
+        }
+    }
+
     private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
         let refusal = withUnsafePointer(to: &address.pointee.addr) { pointer in
             IPAddress(socketAddress: pointer).flatMap { request.destinations.refusal(for: $0) }
@@ -274,6 +308,12 @@ final class CurlTransfer: @unchecked Sendable {
         let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
         transfer.receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count))
         return size * count
+    }
+
+    private static let onDebug: curl_debug_callback = { _, type, data, size, context in
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+        transfer.traced(type, UnsafeRawBufferPointer(start: data, count: size))
+        return 0
     }
 
     private static let onOpenSocket: curl_opensocket_callback = { context, _, address in

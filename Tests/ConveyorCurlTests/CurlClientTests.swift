@@ -46,6 +46,17 @@ struct CurlClientTests {
         #expect(uploaded.withLock { $0 } >= video.count)
     }
 
+    @Test("a guarded transfer never reuses a pooled connection another transfer opened to a refused address")
+    func guardedTransfersOpenTheirOwnConnections() async throws {
+        let server = try FixtureServer.start()
+        var open = CurlRequest(url: server.url("/generate/100"))
+        open.destinations = .any
+        #expect(try await CurlClient().perform(open).status == 200)  // leaves a loopback connection in the pool
+        var guarded = open
+        guarded.destinations = .publicOnly
+        await #expect(throws: CurlError.self) { try await CurlClient().perform(guarded) }
+    }
+
     @Test("cancelling the task aborts a stalled transfer")
     func cancel() async throws {
         let server = try FixtureServer.start()
