@@ -4,9 +4,11 @@ SHELL := /bin/bash
 
 # System packages the build and tests need (Debian names): SQLite for the default store
 # (GRDB links the system library), libcurl for ConveyorCurl, FFmpeg's libraries for MediaProbe;
-# python3 runs the HTTP fixture server, curl and ffmpeg are what the media benchmarks compare with.
+# python3 runs the HTTP fixture server and the Bot API double, curl and ffmpeg are what the media
+# benchmarks compare with; python3-aiosmtpd (for Debian's /usr/bin/python3) and openssl make the
+# SMTP server email tests send to, with its self-signed certificate.
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-TEST_PACKAGES := python3 curl ffmpeg
+TEST_PACKAGES := python3 curl ffmpeg python3-aiosmtpd openssl
 
 .PHONY: deps build test check-leaks bench bench-media sample clean
 

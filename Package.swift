@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VideoDownload", targets: ["VideoDownload"]),
         .library(name: "MediaProbe", targets: ["MediaProbe"]),
         .library(name: "TelegramUpload", targets: ["TelegramUpload"]),
+        .library(name: "EmailDelivery", targets: ["EmailDelivery"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
         .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
@@ -76,6 +77,7 @@ let package = Package(
             name: "MediaProbe", dependencies: ["Conveyor", "VideoDownload", "CFFmpeg"],
             path: "Plugins/MediaProbe", swiftSettings: strict
         ),
+        .target(name: "EmailDelivery", dependencies: ["Conveyor", "ConveyorCurl"], path: "Plugins/EmailDelivery", swiftSettings: strict),
         .target(
             name: "TelegramUpload", dependencies: ["Conveyor", "ConveyorCurl", "VideoDownload", "MediaProbe"],
             path: "Plugins/TelegramUpload", swiftSettings: strict
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload",
+                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -145,6 +147,9 @@ let package = Package(
                 "VideoToTelegram",
             ],
             swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EmailDeliveryTests", dependencies: ["EmailDelivery", "Conveyor", "ConveyorTesting", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),

@@ -1,15 +1,18 @@
 import Conveyor
 import Diagnostics
+import EmailDelivery
 import MediaProbe
 import TelegramUpload
 import VideoDownload
 
 /// The plugins `serve` and `worker` register: every handler that ships with Conveyor. The
-/// Telegram pipeline needs a bot token, so it is offered only when one is configured.
+/// Telegram pipeline needs a bot token and email an SMTP server, so each is offered only when
+/// configured.
 enum BuiltInPlugins {
-    static func all(download: VideoDownloadConfiguration, telegram: TelegramConfiguration?) -> [any ConveyorPlugin] {
+    static func all(download: VideoDownloadConfiguration, telegram: TelegramConfiguration?, smtp: SMTPConfiguration?) -> [any ConveyorPlugin] {
         var plugins: [any ConveyorPlugin] = [DiagnosticsPlugin(), VideoDownloadPlugin(configuration: download), MediaProbePlugin(download: download)]
         if let telegram { plugins.append(TelegramUploadPlugin(telegram: telegram, download: download)) }
+        if let smtp { plugins.append(EmailDeliveryPlugin(smtp: smtp)) }
         return plugins
     }
 }

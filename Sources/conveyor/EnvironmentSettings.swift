@@ -1,4 +1,5 @@
 import Conveyor
+import EmailDelivery
 import Foundation
 import Logging
 import TelegramUpload
@@ -46,6 +47,17 @@ struct EnvironmentSettings {
     mutating func telegramConfiguration() -> TelegramConfiguration? {
         do {
             return try TelegramConfiguration.fromEnvironment(environment)
+        } catch {
+            problems += error.lines
+            return nil
+        }
+    }
+
+    /// The SMTP settings (`SMTP_URL`, `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_FROM`,
+    /// `SMTP_CA_FILE`); `nil` without `SMTP_URL`.
+    mutating func smtpConfiguration() -> SMTPConfiguration? {
+        do {
+            return try SMTPConfiguration.fromEnvironment(environment)
         } catch {
             problems += error.lines
             return nil

@@ -13,8 +13,10 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Reads CONVEYOR_LEASE, CONVEYOR_JOB_TIMEOUT, CONVEYOR_MAX_TOTAL_MEMORY, \
             CONVEYOR_MAX_MEMORY_PER_JOB, CONVEYOR_RETENTION_*, CONVEYOR_LOG_LEVEL, \
-            CONVEYOR_ALLOW_PRIVATE_URLS and TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, TELEGRAM_MAX_UPLOAD \
-            (video-to-telegram is offered only with a token) from the environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
+            CONVEYOR_ALLOW_PRIVATE_URLS, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, TELEGRAM_MAX_UPLOAD \
+            (video-to-telegram is offered only with a token) and SMTP_URL, SMTP_USERNAME, \
+            SMTP_PASSWORD, SMTP_FROM, SMTP_CA_FILE (email is offered only with SMTP_URL) from the \
+            environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
             30s, re-queues the rest and exits 0.
             """)
 
@@ -29,6 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let level = settings.logLevel()
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
+        let smtp = settings.smtpConfiguration()
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
@@ -36,11 +39,12 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         try await storeOptions.withStore { store in
-            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, telegram: telegram), configuration: configuration, logger: logger)
+            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
+            if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -1,23 +1,28 @@
 import Foundation
 
 /// A Python fixture server in a child process: started with a script under `Tests/Fixtures/`,
-/// it prints `PORT <n>` once listening on loopback and exits when the test process does (it
-/// reads our end of a pipe until it closes).
+/// it prints `PORT <n>` (or `PORTS <n> <m>…`) once listening on loopback and exits when the test
+/// process does (it reads our end of a pipe until it closes).
 public final class ScriptServer: Sendable {
     /// Names what went wrong starting the server.
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public let port: Int
+    /// The first port it listens on.
+    public var port: Int { ports[0] }
+    /// Every port, in the order it printed them.
+    public let ports: [Int]
     private let process: Process
     private let input: Pipe
 
-    /// Runs `python3 Tests/Fixtures/<script> <arguments>` and waits for its port.
-    public init(script: String, arguments: [String] = []) throws {
+    /// Runs `python3 Tests/Fixtures/<script> <arguments>` and waits for its ports. `python` is
+    /// the interpreter: the one on PATH, or Debian's `/usr/bin/python3` for scripts that need
+    /// packages apt installs.
+    public init(script: String, arguments: [String] = [], python: String = "python3") throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", FixturePaths.root.appendingPathComponent(script).path] + arguments
+        process.arguments = [python, FixturePaths.root.appendingPathComponent(script).path] + arguments
         let output = Pipe()
         let input = Pipe()
         process.standardOutput = output
@@ -30,10 +35,12 @@ public final class ScriptServer: Sendable {
             line.append(more)
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+        let words = text.split(separator: " ")
+        let ports = words.dropFirst().compactMap { Int($0) }
+        guard ["PORT", "PORTS"].contains(words.first), !ports.isEmpty, ports.count == words.count - 1 else {
             throw StartError(description: "\(script) said \(text)")
         }
-        self.port = port
+        self.ports = ports
         self.process = process
         self.input = input
     }
@@ -43,6 +50,6 @@ public final class ScriptServer: Sendable {
         process.waitUntilExit()
     }
 
-    /// `http://127.0.0.1:PORT` + `path`.
+    /// `http://127.0.0.1:PORT` + `path` (the first port).
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 }

@@ -1,0 +1,17 @@
+public import Conveyor
+
+/// `email {to, cc?, bcc?, from?, replyTo?, subject, text?, html?, headers?}` →
+/// `{messageId, accepted, rejected}`: one message over SMTP (see `SendEmail`).
+public struct EmailHandler: JobHandler {
+    public static let name = "email"
+    private let stage: SendEmail
+
+    public init(smtp: SMTPConfiguration) {
+        stage = SendEmail(smtp: smtp)
+    }
+
+    /// Sends the message.
+    public func run(_ input: EmailRequest, context: JobContext) async throws -> EmailReceipt {
+        try await stage.run(input, context: context)
+    }
+}
