@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "MediaProbe", targets: ["MediaProbe"]),
         .library(name: "TelegramUpload", targets: ["TelegramUpload"]),
         .library(name: "EmailDelivery", targets: ["EmailDelivery"]),
+        .library(name: "ETL", targets: ["ETL"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
         .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging and service lifecycle.
@@ -76,6 +78,13 @@ let package = Package(
         .target(
             name: "MediaProbe", dependencies: ["Conveyor", "VideoDownload", "CFFmpeg"],
             path: "Plugins/MediaProbe", swiftSettings: strict
+        ),
+        .target(
+            name: "ETL",
+            dependencies: [
+                "Conveyor", "ConveyorCurl", "VideoDownload", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift"),
+            ],
+            path: "Plugins/ETL", swiftSettings: strict
         ),
         .target(name: "EmailDelivery", dependencies: ["Conveyor", "ConveyorCurl"], path: "Plugins/EmailDelivery", swiftSettings: strict),
         .target(
@@ -150,6 +159,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EmailDeliveryTests", dependencies: ["EmailDelivery", "Conveyor", "ConveyorTesting", "TestSupport"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ETLTests",
+            dependencies: ["ETL", "Conveyor", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),

@@ -139,6 +139,10 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_MAIL_FROM, "<\(mail.from)>")
         try set(CURLOPT_MAIL_RCPT, list: mail.recipients.map { "<\($0)>" })
         try set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
+        // libcurl may hand a pooled SMTP connection to a transfer with other TLS demands (a clear
+        // `tls=none` session to one that requires STARTTLS): every send gets a session of its own.
+        try set(CURLOPT_FRESH_CONNECT, 1)
+        try set(CURLOPT_FORBID_REUSE, 1)
         try set(CURLOPT_USE_SSL, mail.requiresTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
         if let username = mail.username { try set(CURLOPT_USERNAME, username) }
         if let password = mail.password { try set(CURLOPT_PASSWORD, password) }

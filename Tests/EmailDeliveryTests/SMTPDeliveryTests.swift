@@ -140,6 +140,8 @@ struct SMTPDeliveryTests {
         let down = await send(request, with: SMTPConfiguration(url: "smtp://127.0.0.1:9", security: .startTLS, from: from, connectTimeout: .seconds(2)))
         #expect((down.result.failure as? JobError)?.isPermanent == false)
 
+        // A clear session to the same port first: the one requiring TLS must not reuse it.
+        _ = try await send(EmailRequest(to: [mailbox("clear")], subject: "x", text: "x"), with: try plain()).output()
         let noTLS = await send(request, with: SMTPConfiguration(url: server.plainPortRequiringTLS, security: .startTLS, from: from))
         let tlsError = try #require(noTLS.result.failure as? JobError)
         #expect(tlsError.isPermanent && tlsError.code == "smtp_tls_unavailable")

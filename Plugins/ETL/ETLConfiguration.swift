@@ -1,0 +1,53 @@
+public import Conveyor
+public import ConveyorCurl
+import Foundation
+
+/// What `etl` jobs may touch. Paths in payloads are untrusted, so every file a job reads or
+/// writes — sources, destinations, SQLite stores — must lie inside `directory`; URLs are fetched
+/// under the same address guard as video downloads.
+public struct ETLConfiguration: Sendable {
+    /// The directory payload paths are resolved in and confined to (`CONVEYOR_ETL_DIR`).
+    public var directory: String
+    /// Which addresses URL sources may come from (`CONVEYOR_ALLOW_PRIVATE_URLS`).
+    public var destinations: DestinationPolicy
+    /// Rows per batch (and per transaction).
+    public var batchRows: Int
+    /// Memory one batch may hold, reserved from the budget for the job's length.
+    public var batchBytes: Int
+
+    public init(directory: String, destinations: DestinationPolicy = .publicOnly, batchRows: Int = 10_000, batchBytes: Int = 8 << 20) {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+        self.destinations = destinations
+        self.batchRows = batchRows
+        self.batchBytes = batchBytes
+    }
+
+    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory) and `CONVEYOR_ALLOW_PRIVATE_URLS`.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> ETLConfiguration {
+        var problems: [String] = []
+        let directory = environment["CONVEYOR_ETL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problems.append("CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
+        }
+        var destinations = DestinationPolicy.publicOnly
+        do { destinations = try DestinationPolicy.parse(environment["CONVEYOR_ALLOW_PRIVATE_URLS"]) } catch {
+            problems.append("CONVEYOR_ALLOW_PRIVATE_URLS: \(error)")
+        }
+        guard problems.isEmpty else { throw ConfigurationProblem(lines: problems) }
+        return ETLConfiguration(directory: directory, destinations: destinations)
+    }
+
+    /// `path` inside `directory`, or a failure naming the field; `..` and symlinks cannot lead out.
+    func resolve(_ path: String, field: String) throws -> String {
+        let base = URL(fileURLWithPath: directory, isDirectory: true)
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+        let standardized = url.standardizedFileURL
+        let parent = standardized.deletingLastPathComponent().resolvingSymlinksInPath()
+        let resolved = parent.appendingPathComponent(standardized.lastPathComponent).path
+        guard resolved.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") else {
+            throw ETLFailure("\(field): \"\(path)\" is outside the ETL directory (CONVEYOR_ETL_DIR)")
+        }
+        return resolved
+    }
+}

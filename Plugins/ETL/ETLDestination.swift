@@ -1,0 +1,65 @@
+/// Where rows go: a SQLite table, or a CSV or JSON Lines file (paths under the ETL directory).
+public enum ETLDestination: Codable, Sendable, Hashable {
+    /// How rows meet what a table already holds.
+    public enum Mode: String, Codable, Sendable, Hashable {
+        /// Add the rows.
+        case append
+        /// The table ends up holding exactly these rows; until the job succeeds, the old rows stay.
+        case replace
+        /// Insert, or update the row with the same `key` (a unique index on it is made with the table).
+        case upsert
+    }
+
+    /// A table in a SQLite database, created when missing with column types from the first batch.
+    case sqlite(path: String, table: String, mode: Mode, key: [String])
+    case csv(path: String)
+    case jsonl(path: String)
+
+    fileprivate struct Raw: Codable {
+        var type: String
+        var path: String?
+        var table: String?
+        var mode: Mode?
+        var key: [String]?
+    }
+
+    /// Validates the fields the type needs, naming the bad one.
+    public init(from decoder: any Decoder) throws {
+        let raw = try Raw(from: decoder)
+        func fail(_ message: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: message))
+        }
+        guard raw.type != "postgres" else {
+            throw fail("type: PostgreSQL destinations come with the PostgreSQL store; use sqlite, csv or jsonl for now")
+        }
+        guard let path = raw.path, !path.isEmpty else { throw fail("path: required") }
+        switch raw.type {
+        case "sqlite":
+            guard let table = raw.table, Self.isIdentifier(table) else {
+                throw fail("table: \"\(raw.table ?? "")\" must be letters, digits and _ (not starting with a digit)")
+            }
+            let mode = raw.mode ?? .append
+            let key = raw.key ?? []
+            guard mode != .upsert || !key.isEmpty else { throw fail("key: upsert needs the columns that identify a row") }
+            self = .sqlite(path: path, table: table, mode: mode, key: key)
+        case "csv": self = .csv(path: path)
+        case "jsonl": self = .jsonl(path: path)
+        default: throw fail("type: \"\(raw.type)\" is not one of sqlite, csv, jsonl")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        let raw: Raw
+        switch self {
+        case .sqlite(let path, let table, let mode, let key): raw = Raw(type: "sqlite", path: path, table: table, mode: mode, key: key)
+        case .csv(let path): raw = Raw(type: "csv", path: path)
+        case .jsonl(let path): raw = Raw(type: "jsonl", path: path)
+        }
+        try raw.encode(to: encoder)
+    }
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLetter || first == "_", name.count <= 64 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+}

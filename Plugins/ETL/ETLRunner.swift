@@ -1,0 +1,122 @@
+import Conveyor
+import Foundation
+import Synchronization
+
+/// One `etl` request from source to destination: batches read, transformed and written on a
+/// thread of its own (parsing and SQLite are blocking work), one batch of memory reserved from
+/// the budget for the whole run, cancellation checked between batches.
+struct ETLRunner {
+    let request: ETLRequest
+    let configuration: ETLConfiguration
+
+    /// Set when the job's task is cancelled; the reading loop stops at the next batch.
+    private final class StopFlag: Sendable {
+        let stopped = Mutex(false)
+    }
+
+    func run(context: JobContext) async throws -> ETLResult {
+        let reservation = try await context.memory.reserve(configuration.batchBytes, label: "ETL batch")
+        defer { reservation.release() }
+        context.progress(0, "Opening the source")
+        var downloaded: DownloadedFile?
+        defer { downloaded?.remove() }
+        let source: any RowSource
+        do {
+            switch request.source {
+            case .csv(let location, let delimiter):
+                let path = try await file(location, fetched: &downloaded)
+                source = CSVFileSource(path: path, delimiter: delimiter)
+            case .jsonl(let location):
+                source = JSONLinesSource(path: try await file(location, fetched: &downloaded))
+            case .sql(let store, let query):
+                source = SQLiteQuerySource(path: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)
+            }
+        } catch let failure as ETLFailure {
+            throw JobError.permanent(failure.description, code: "etl_failed")
+        }
+        let flag = StopFlag()
+        let result: Result<ETLResult, any Error> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: Result { try load(from: source, context: context) { flag.stopped.withLock { $0 } } })
+                }
+            }
+        } onCancel: {
+            flag.stopped.withLock { $0 = true }
+        }
+        do {
+            let loaded = try result.get()
+            try Task.checkCancellation()
+            return loaded
+        } catch let failure as ETLFailure {
+            throw JobError.permanent(failure.description, code: "etl_failed")
+        }
+    }
+
+    /// A local path inside the ETL directory, or a URL fetched into a temporary file.
+    private func file(_ location: ETLSource.Location, fetched: inout DownloadedFile?) async throws -> String {
+        switch location {
+        case .path(let path):
+            let resolved = try configuration.resolve(path, field: "source.path")
+            guard FileManager.default.isReadableFile(atPath: resolved) else { throw ETLFailure("source.path: \"\(path)\" is not a readable file") }
+            return resolved
+        case .url(let url):
+            fetched = try await DownloadedFile.fetch(url, destinations: configuration.destinations)
+            return fetched?.path ?? ""
+        }
+    }
+
+    private func makeSink() throws -> any RowSink {
+        switch request.destination {
+        case .sqlite(let path, let table, let mode, let key):
+            return try SQLiteTableSink(path: try configuration.resolve(path, field: "destination.path"), table: table, mode: mode, key: key)
+        case .csv(let path):
+            return try FileSink(path: try configuration.resolve(path, field: "destination.path"), format: .csv)
+        case .jsonl(let path):
+            return try FileSink(path: try configuration.resolve(path, field: "destination.path"), format: .jsonl)
+        }
+    }
+
+    private func load(from source: any RowSource, context: JobContext, stopped: () -> Bool) throws -> ETLResult {
+        var sink = try makeSink()
+        var result = ETLResult(rowsRead: 0, rowsWritten: 0, rowsRejected: 0, rowsFiltered: 0, rejectSamples: [])
+        var chain: TransformChain?
+        var chainInput: [String] = []
+        func reject(_ rejection: ETLResult.Rejection) {
+            result.rowsRejected += 1
+            if result.rejectSamples.count < 100 { result.rejectSamples.append(rejection) }
+        }
+        do {
+            try source.read(rows: configuration.batchRows, bytes: configuration.batchBytes, shouldStop: stopped) { batch in
+                result.rowsRead += batch.rows.count + batch.rejected.count
+                batch.rejected.forEach(reject)
+                if chain == nil || chainInput != batch.columns {
+                    chain = try TransformChain(request.transform, input: batch.columns)
+                    chainInput = batch.columns
+                }
+                var kept: [[ETLValue]] = []
+                kept.reserveCapacity(batch.rows.count)
+                for (number, values) in batch.rows {
+                    switch chain?.apply(values) {
+                    case .keep(let row)?: kept.append(row)
+                    case .reject(let reason)?: reject(.init(row: number, reason: reason))
+                    case .filtered?, nil: result.rowsFiltered += 1
+                    }
+                }
+                if !batch.columns.isEmpty { try sink.write(columns: chain?.columns ?? batch.columns, rows: kept) }
+                result.rowsWritten += kept.count
+                let message = "Loaded \(result.rowsWritten) rows" + (result.rowsRejected > 0 ? ", rejected \(result.rowsRejected)" : "")
+                context.progress(batch.fraction ?? 0, message)
+            }
+            if stopped() {
+                sink.abandon()
+                return result
+            }
+            try sink.finish()
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        return result
+    }
+}

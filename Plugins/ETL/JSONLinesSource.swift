@@ -1,0 +1,58 @@
+import Foundation
+
+/// JSON Lines: one object per line. The first object's keys, in alphabetical order (a JSON
+/// object has none of its own), are the columns; a later object's missing keys are null and its
+/// extra keys are left out. A line that is not a JSON object is rejected with its number.
+struct JSONLinesSource: RowSource {
+    let path: String
+
+    func read(rows limit: Int, bytes: Int, shouldStop: () -> Bool, _ body: (RowBatch) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ETLFailure("source: cannot open \(path)") }
+        defer { try? handle.close() }
+        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
+        let decoder = JSONDecoder()
+        var columns: [String]?
+        var batch = RowBatch(columns: [])
+        var held = 0
+        var number = 0
+        var consumed = 0
+        var pending = Data()
+
+        func take(_ line: Data) throws {
+            consumed += line.count + 1
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+            number += 1
+            guard let object = try? decoder.decode([String: JSONField].self, from: line) else {
+                batch.rejected.append(.init(row: number, reason: "is not a JSON object"))
+                return
+            }
+            if columns == nil {
+                columns = object.keys.sorted()
+                batch.columns = columns ?? []
+            }
+            let values = (columns ?? []).map { object[$0]?.value ?? .null }
+            held += estimatedBytes(values)
+            batch.rows.append((number, values))
+            if batch.rows.count >= limit || held >= bytes {
+                batch.fraction = min(1, Double(consumed) / Double(size))
+                try body(batch)
+                batch = RowBatch(columns: columns ?? [])
+                held = 0
+            }
+        }
+
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            pending.append(chunk)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                try take(pending[start..<newline])
+                start = pending.index(after: newline)
+                if shouldStop() { return }
+            }
+            pending = Data(pending[start...])
+        }
+        if !pending.isEmpty { try take(pending) }
+        batch.fraction = 1
+        try body(batch)
+    }
+}

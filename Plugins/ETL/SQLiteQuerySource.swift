@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// Rows of a query on a SQLite database opened read-only, streamed with a cursor. Progress is
+/// rows done out of the query's row count, taken first.
+struct SQLiteQuerySource: RowSource {
+    let path: String
+    let query: String
+
+    func read(rows limit: Int, bytes: Int, shouldStop: () -> Bool, _ body: (RowBatch) throws -> Void) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw ETLFailure("source: cannot open the SQLite database \(path): \(error)")
+        }
+        try queue.read { db in
+            let statement: Statement
+            let total: Int
+            do {
+                statement = try db.makeStatement(sql: query)
+                total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(query))") ?? 0
+            } catch let error as DatabaseError {
+                throw ETLFailure("source: the query failed: \(error.message ?? "\(error)")")
+            }
+            let columns = statement.columnNames
+            var batch = RowBatch(columns: columns)
+            var held = 0
+            var number = 0
+            let cursor = try Row.fetchCursor(statement)
+            while let row = try cursor.next() {
+                number += 1
+                let values = (0..<columns.count).map { Self.value(row[$0] as DatabaseValue) }
+                held += estimatedBytes(values)
+                batch.rows.append((number, values))
+                if batch.rows.count >= limit || held >= bytes {
+                    batch.fraction = total > 0 ? min(1, Double(number) / Double(total)) : nil
+                    try body(batch)
+                    if shouldStop() { return }
+                    batch = RowBatch(columns: columns)
+                    held = 0
+                }
+            }
+            batch.fraction = 1
+            try body(batch)
+        }
+    }
+
+    private static func value(_ value: DatabaseValue) -> ETLValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .text(data.base64EncodedString())
+        }
+    }
+}
