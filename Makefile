@@ -10,7 +10,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
 TEST_PACKAGES := python3 curl ffmpeg python3-aiosmtpd openssl
 
-.PHONY: deps build test check-leaks bench bench-media sample clean
+.PHONY: deps build test check-leaks bench bench-media bench-etl sample clean
 
 deps:
 	@command -v swift >/dev/null || { echo "swift is not on PATH (expected /opt/swift)"; exit 1; }
@@ -62,6 +62,12 @@ bench-media: deps
 	.build/release/media-bench memory http://127.0.0.1:$$port/chunked/40MB.bin --jobs 15 --budget 200000000 --per-job 50000000; \
 	kill $$SERVER_PID
 	.build/release/media-bench probe Tests/Fixtures/media/*.mp4 Tests/Fixtures/media/video.webm --iterations 50 --compare
+
+# CSV → SQLite: a generated 1M-row, 8-column file through the etl job, rows/s and RSS growth.
+bench-etl: deps
+	swift build -c release --product etl-bench
+	.build/release/etl-bench --rows 1000000 --iterations 3
+	.build/release/etl-bench --rows 1000000 --iterations 1 --no-casts
 
 sample: deps
 	swift run custom-handler

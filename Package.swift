@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "custom-handler", targets: ["CustomHandler"]),
         .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
         .executable(name: "media-bench", targets: ["MediaBench"]),
+        .executable(name: "etl-bench", targets: ["ETLBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -95,16 +96,25 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery",
+                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery", "ETL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
+        // What the benchmark binaries share (RSS from /proc).
+        .target(name: "BenchSupport", path: "Benchmarks/Support", swiftSettings: strict),
+        .executableTarget(
+            name: "ETLBench",
+            dependencies: [
+                "Conveyor", "ConveyorTesting", "ETL", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ETLBench", swiftSettings: strict
+        ),
         .executableTarget(
             name: "MediaBench",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe", "TelegramUpload",
+                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe", "TelegramUpload", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MediaBench", swiftSettings: strict

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import Conveyor
 import ConveyorCurl
 import Foundation
@@ -146,21 +147,5 @@ struct Memory: AsyncParsableCommand {
             jobs, Double(total) / 1e6, Double(budget) / 1e6, Double(total) / Double(budget), milliseconds(elapsed) / 1000,
             Double(runtime.memory.stats.peak) / 1e6, Double(baseline) / 1e6, Double(peak) / 1e6, Double(growth) / 1e6,
             Double(growth) / Double(budget)))
-    }
-}
-
-/// The process's resident set from /proc: now, and the high-water mark since the last reset.
-enum ResidentMemory {
-    static var current: Int { field("VmRSS:") }
-    static var peak: Int { field("VmHWM:") }
-
-    /// Writing 5 to clear_refs resets VmHWM to the current RSS.
-    static func resetPeak() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
-
-    private static func field(_ name: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) })
-        else { return 0 }
-        return (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0) * 1024
     }
 }

@@ -32,7 +32,9 @@ struct SQLiteTableSink: RowSink {
             try queue.inTransaction { db in
                 let statement = try db.cachedStatement(sql: sql)
                 for row in rows {
-                    try statement.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
+                    // The column count was checked when the statement was made.
+                    statement.setUncheckedArguments(StatementArguments(row.map(Self.databaseValue)))
+                    try statement.execute()
                 }
                 return .commit
             }
@@ -104,14 +106,14 @@ struct SQLiteTableSink: RowSink {
         return "TEXT"
     }
 
-    private static func databaseValue(_ value: ETLValue) -> (any DatabaseValueConvertible)? {
+    private static func databaseValue(_ value: ETLValue) -> DatabaseValue {
         switch value {
-        case .null: nil
-        case .text(let text): text
-        case .integer(let number): number
-        case .real(let number): number
-        case .boolean(let flag): flag ? 1 : 0
-        case .date(let date): ETLValue.iso8601(date)
+        case .null: .null
+        case .text(let text): text.databaseValue
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .boolean(let flag): (flag ? 1 : 0).databaseValue
+        case .date(let date): ETLValue.iso8601(date).databaseValue
         }
     }
 }

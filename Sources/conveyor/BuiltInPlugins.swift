@@ -1,6 +1,7 @@
 import Conveyor
 import Diagnostics
 import EmailDelivery
+import ETL
 import MediaProbe
 import TelegramUpload
 import VideoDownload
@@ -9,8 +10,12 @@ import VideoDownload
 /// Telegram pipeline needs a bot token and email an SMTP server, so each is offered only when
 /// configured.
 enum BuiltInPlugins {
-    static func all(download: VideoDownloadConfiguration, telegram: TelegramConfiguration?, smtp: SMTPConfiguration?) -> [any ConveyorPlugin] {
-        var plugins: [any ConveyorPlugin] = [DiagnosticsPlugin(), VideoDownloadPlugin(configuration: download), MediaProbePlugin(download: download)]
+    static func all(
+        download: VideoDownloadConfiguration, etl: ETLConfiguration, telegram: TelegramConfiguration?, smtp: SMTPConfiguration?
+    ) -> [any ConveyorPlugin] {
+        var plugins: [any ConveyorPlugin] = [
+            DiagnosticsPlugin(), VideoDownloadPlugin(configuration: download), MediaProbePlugin(download: download), ETLPlugin(configuration: etl),
+        ]
         if let telegram { plugins.append(TelegramUploadPlugin(telegram: telegram, download: download)) }
         if let smtp { plugins.append(EmailDeliveryPlugin(smtp: smtp)) }
         return plugins

@@ -1,5 +1,6 @@
 import Conveyor
 import EmailDelivery
+import ETL
 import Foundation
 import Logging
 import TelegramUpload
@@ -50,6 +51,16 @@ struct EnvironmentSettings {
         } catch {
             problems += error.lines
             return nil
+        }
+    }
+
+    /// Where `etl` jobs may read and write (`CONVEYOR_ETL_DIR`, default the working directory).
+    mutating func etlConfiguration() -> ETLConfiguration {
+        do {
+            return try ETLConfiguration.fromEnvironment(environment)
+        } catch {
+            problems += error.lines
+            return ETLConfiguration(directory: FileManager.default.currentDirectoryPath)
         }
     }
 

@@ -15,8 +15,8 @@ struct WorkerCommand: AsyncParsableCommand {
             CONVEYOR_MAX_MEMORY_PER_JOB, CONVEYOR_RETENTION_*, CONVEYOR_LOG_LEVEL, \
             CONVEYOR_ALLOW_PRIVATE_URLS, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, TELEGRAM_MAX_UPLOAD \
             (video-to-telegram is offered only with a token) and SMTP_URL, SMTP_USERNAME, \
-            SMTP_PASSWORD, SMTP_FROM, SMTP_CA_FILE (email is offered only with SMTP_URL) from the \
-            environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
+            SMTP_PASSWORD, SMTP_FROM, SMTP_CA_FILE (email is offered only with SMTP_URL) and \
+            CONVEYOR_ETL_DIR (the directory etl jobs read and write in) from the environment. SIGTERM or SIGINT stops claiming, lets running jobs finish for up to \
             30s, re-queues the rest and exits 0.
             """)
 
@@ -32,6 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
+        let etl = settings.etlConfiguration()
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
@@ -39,7 +40,7 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         try await storeOptions.withStore { store in
-            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
+            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])

@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorTesting
-import ETL
+@testable import ETL
 import Foundation
 import GRDB
 import Testing
@@ -196,6 +196,33 @@ struct ETLTests {
             } catch let error as ConveyorError {
                 #expect(error.message.contains(expected), "\(error.message)")
             }
+        }
+    }
+}
+
+@Suite("etl: CSV blocks")
+struct CSVBlockTests {
+    @Test("blocks cut anywhere — inside quotes, between CR and LF, mid-character — give the same rows")
+    func blockBoundaries() throws {
+        let path = FixturePaths.root.appendingPathComponent("etl/people.csv").path
+        func rows(blockSize: Int) throws -> ([String], [[ETLValue]], [ETLResult.Rejection]) {
+            var columns: [String] = []
+            var rows: [[ETLValue]] = []
+            var rejected: [ETLResult.Rejection] = []
+            try CSVFileSource(path: path, delimiter: ",", blockSize: blockSize).read(rows: 2, bytes: 1 << 20, shouldStop: { false }) { batch in
+                columns = batch.columns
+                rows += batch.rows.map(\.values)
+                rejected += batch.rejected
+            }
+            return (columns, rows, rejected)
+        }
+        let whole = try rows(blockSize: 1 << 20)
+        #expect(whole.0 == ["id", "name", "age", "city", "joined", "active"])
+        #expect(whole.1.count == 7 && whole.2.map(\.row) == [4])
+        #expect(whole.1[2][3] == .text("New\r\nYork"))
+        for size in [1, 2, 3, 7, 16, 61] {
+            let cut = try rows(blockSize: size)
+            #expect(cut.0 == whole.0 && cut.1 == whole.1 && cut.2 == whole.2, "block size \(size)")
         }
     }
 }
