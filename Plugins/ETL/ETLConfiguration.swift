@@ -12,10 +12,11 @@ public struct ETLConfiguration: Sendable {
     public var destinations: DestinationPolicy
     /// Rows per batch (and per transaction).
     public var batchRows: Int
-    /// Memory one batch may hold, reserved from the budget for the job's length.
+    /// Memory one batch may hold; three are reserved from the budget for the job's length (one
+    /// being read, one waiting, one being written).
     public var batchBytes: Int
 
-    public init(directory: String, destinations: DestinationPolicy = .publicOnly, batchRows: Int = 10_000, batchBytes: Int = 8 << 20) {
+    public init(directory: String, destinations: DestinationPolicy = .publicOnly, batchRows: Int = 10_000, batchBytes: Int = 4 << 20) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
         self.destinations = destinations
         self.batchRows = batchRows

@@ -2,9 +2,9 @@ import Conveyor
 import Foundation
 import Synchronization
 
-/// One `etl` request from source to destination: batches read, transformed and written on a
-/// thread of its own (parsing and SQLite are blocking work), one batch of memory reserved from
-/// the budget for the whole run, cancellation checked between batches.
+/// One `etl` request from source to destination: batches read and transformed on one thread and
+/// written on another (parsing and SQLite are blocking work, and overlap), three batches of memory
+/// reserved from the budget for the whole run, cancellation checked between batches.
 struct ETLRunner {
     let request: ETLRequest
     let configuration: ETLConfiguration
@@ -15,7 +15,8 @@ struct ETLRunner {
     }
 
     func run(context: JobContext) async throws -> ETLResult {
-        let reservation = try await context.memory.reserve(configuration.batchBytes, label: "ETL batch")
+        // A batch being read, one waiting and one being written.
+        let reservation = try await context.memory.reserve(3 * configuration.batchBytes, label: "ETL batches")
         defer { reservation.release() }
         context.progress(0, "Opening the source")
         var downloaded: DownloadedFile?
@@ -77,8 +78,11 @@ struct ETLRunner {
         }
     }
 
+    /// Reads and transforms on this thread while a `BatchWriter` writes on another.
     private func load(from source: any RowSource, context: JobContext, stopped: () -> Bool) throws -> ETLResult {
-        var sink = try makeSink()
+        let writer = BatchWriter(sink: try makeSink())
+        let pipe = BatchPipe(capacity: 1)
+        writer.start(pipe, context: context)
         var result = ETLResult(rowsRead: 0, rowsWritten: 0, rowsRejected: 0, rowsFiltered: 0, rejectSamples: [])
         var chain: TransformChain?
         var chainInput: [String] = []
@@ -103,18 +107,31 @@ struct ETLRunner {
                     case .filtered?, nil: result.rowsFiltered += 1
                     }
                 }
-                if !batch.columns.isEmpty { try sink.write(columns: chain?.columns ?? batch.columns, rows: kept) }
                 result.rowsWritten += kept.count
+                guard !batch.columns.isEmpty else { return }
                 let message = "Loaded \(result.rowsWritten) rows" + (result.rowsRejected > 0 ? ", rejected \(result.rowsRejected)" : "")
-                context.progress(batch.fraction ?? 0, message)
+                try pipe.put(.init(columns: chain?.columns ?? batch.columns, rows: kept, fraction: batch.fraction, message: message))
             }
-            if stopped() {
-                sink.abandon()
-                return result
-            }
-            try sink.finish()
+            pipe.close()
         } catch {
-            sink.abandon()
+            pipe.fail(error)
+            writer.wait()
+            writer.sink.abandon()
+            throw error
+        }
+        writer.wait()
+        if let failure = pipe.writerFailure {
+            writer.sink.abandon()
+            throw failure
+        }
+        if stopped() {
+            writer.sink.abandon()
+            return result
+        }
+        do {
+            try writer.sink.finish()
+        } catch {
+            writer.sink.abandon()
             throw error
         }
         return result

@@ -27,7 +27,7 @@ public enum ETLValue: Sendable, Hashable {
     static func iso8601(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         if seconds.truncatingRemainder(dividingBy: 86_400) == 0 {
-            return date.formatted(.iso8601.year().month().day())
+            return CivilDate(daysSince1970: Int(seconds / 86_400)).description
         }
         return date.formatted(.iso8601)
     }

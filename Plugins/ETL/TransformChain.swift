@@ -90,7 +90,7 @@ struct TransformChain {
         case (.double, .integer(let number)): return .real(Double(number))
         case (.bool, .integer(let number)) where number == 0 || number == 1: return .boolean(number == 1)
         case (_, .text(let raw)):
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = trimmed(raw)
             switch type {
             case .int: return Int64(text).map(ETLValue.integer)
             case .double: return Double(text).flatMap { $0.isFinite ? ETLValue.real($0) : nil }
@@ -106,9 +106,17 @@ struct TransformChain {
         }
     }
 
+    /// `text` without surrounding spaces and tabs; as it is (no copy) in the usual case of none —
+    /// Foundation's trimming bridges through NSString and was a fifth of a load's time.
+    static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.first, let last = text.last, blank(first) || blank(last) else { return text }
+        return String(text.drop(while: blank).reversed().drop(while: blank).reversed())
+    }
+
     /// `2026-11-23` or a full ISO 8601 instant (`2026-11-23T18:51:28Z`, with any offset).
     static func parseDate(_ text: String) -> Date? {
-        if text.count == 10, let day = try? Date.ISO8601FormatStyle().year().month().day().parse(text) { return day }
+        if let day = CivilDate(text) { return day.date }
         return try? Date.ISO8601FormatStyle().parse(text)
     }
 
@@ -139,7 +147,7 @@ struct TransformChain {
         switch value {
         case .integer(let number): Double(number)
         case .real(let number): number
-        case .text(let text): Double(text.trimmingCharacters(in: .whitespaces))
+        case .text(let text): Double(trimmed(text))
         default: nil
         }
     }

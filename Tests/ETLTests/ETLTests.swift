@@ -226,3 +226,24 @@ struct CSVBlockTests {
         }
     }
 }
+
+@Suite("etl: dates")
+struct CivilDateTests {
+    @Test("yyyy-MM-dd both ways, every day from 1900 to 2100, agrees with Foundation's calendar")
+    func roundTrip() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let start = try #require(calendar.date(from: DateComponents(year: 1900, month: 1, day: 1)))
+        for offset in stride(from: 0, to: 73_000, by: 1) {
+            let date = start.addingTimeInterval(Double(offset) * 86_400)
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let civil = CivilDate(daysSince1970: Int(date.timeIntervalSince1970 / 86_400))
+            guard civil.year == parts.year, civil.month == parts.month, civil.day == parts.day, CivilDate(civil.description)?.date == date else {
+                Issue.record("\(civil) vs \(parts)")
+                return
+            }
+        }
+        for bad in ["2024-13-01", "2023-02-29", "2024-02-30", "2024-1-01", "2024/01/01", "20240101xx"] { #expect(CivilDate(bad) == nil, "\(bad)") }
+        #expect(CivilDate("2024-02-29") != nil)
+    }
+}
