@@ -29,10 +29,11 @@ struct CSVFileSource: RowSource {
         var inQuotes = false
         var boundary = 0  // end of the last complete record in `pending`
 
-        func parse(_ block: ArraySlice<UInt8>) throws {
+        /// Parses one block; `false` once `shouldStop` says to stop.
+        func parse(_ block: ArraySlice<UInt8>) throws -> Bool {
             var text = String(decoding: block, as: UTF8.self)
             if header == nil, text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-            guard !text.isEmpty else { return }
+            guard !text.isEmpty else { return true }
             let reader: CSVReader
             do {
                 reader = try CSVReader(string: text, hasHeaderRow: header == nil, delimiter: separator)
@@ -61,11 +62,13 @@ struct CSVFileSource: RowSource {
                 if batch.rows.count >= limit || held >= bytes {
                     batch.fraction = min(1, Double(consumed) / Double(size))
                     try body(batch)
+                    if shouldStop() { return false }
                     batch = RowBatch(columns: columns)
                     held = 0
                 }
             }
             if let error = reader.error { throw ETLFailure("source: the CSV cannot be read after row \(number): \(error)") }
+            return true
         }
 
         while let chunk = try handle.read(upToCount: blockSize), !chunk.isEmpty {
@@ -80,14 +83,13 @@ struct CSVFileSource: RowSource {
             scanned = pending.count
             guard boundary > 0 else { continue }
             consumed += boundary
-            try parse(pending[..<boundary])
-            if shouldStop() { return }
+            guard try parse(pending[..<boundary]) else { return }
             pending.removeFirst(boundary)
             scanned -= boundary
             boundary = 0
         }
         consumed += pending.count
-        try parse(pending[...])
+        guard try parse(pending[...]) else { return }
         if header == nil { throw ETLFailure("source: the CSV is empty (no header row)") }
         batch.fraction = 1
         try body(batch)

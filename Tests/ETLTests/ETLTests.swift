@@ -247,3 +247,43 @@ struct CivilDateTests {
         #expect(CivilDate("2024-02-29") != nil)
     }
 }
+
+@Suite("etl: cancellation")
+struct ETLCancellationTests {
+    @Test("cancelling a running load stops it between batches; the old table stays, the scratch table goes, memory is freed")
+    func cancel() async throws {
+        let scratch = try ETLScratch(batchRows: 1000)
+        var text = "id,value\n"
+        for id in 1...300_000 { text += "\(id),\(id * 7)\n" }
+        try scratch.write("big.csv", text)
+        try scratch.write("small.csv", "id,value\n1,1\n")
+        let plugin = ETLPlugin(configuration: scratch.configuration)
+        let job = try await withTestRuntime(plugins: [plugin]) { runtime in
+            // A table to replace: it must survive the cancelled replacement.
+            let first = try await runtime.enqueue(JobRequest(type: "etl", payload: Data("""
+                {"source": {"type": "csv", "path": "small.csv"}, "destination": {"type": "sqlite", "path": "c.db", "table": "t", "mode": "replace"}}
+                """.utf8))).job.id
+            #expect(try await runtime.waitUntilFinished(first, pollEvery: .milliseconds(10)).status == .completed)
+            let events = runtime.events()
+            let id = try await runtime.enqueue(JobRequest(type: "etl", payload: Data("""
+                {"source": {"type": "csv", "path": "big.csv"}, "destination": {"type": "sqlite", "path": "c.db", "table": "t", "mode": "replace"}}
+                """.utf8))).job.id
+            for await event in events {
+                if case .progress(let update) = event, update.jobID == id, update.progress.message?.hasPrefix("Loaded") == true { break }
+            }
+            _ = try await runtime.cancel(id)
+            let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(10))
+            // The loading thread stops at its next batch; then the job's memory is released.
+            var held = runtime.memory.stats.current
+            for _ in 0..<500 where held > 0 {
+                try await Task.sleep(for: .milliseconds(20))
+                held = runtime.memory.stats.current
+            }
+            #expect(held == 0)
+            return job
+        }
+        #expect(job.status == .cancelled)
+        #expect(try scratch.rows("c.db", "SELECT count(*) FROM t").first?[0] == 1)
+        #expect(try scratch.rows("c.db", "SELECT name FROM sqlite_master WHERE name LIKE '%conveyor_replace%'").isEmpty)
+    }
+}
