@@ -16,7 +16,8 @@ struct ServiceLifecycleTests {
         logger.logLevel = .critical
         let store = MemoryJobStore()
         var configuration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(20))
-        configuration.drainTimeout = .milliseconds(1500)
+        // Long enough for the 100 ms job to finish on a loaded CI machine; the 60 s one cannot.
+        configuration.drainTimeout = .seconds(4)
         let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [runtime], logger: logger)
         let running = Task {

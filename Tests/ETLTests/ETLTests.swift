@@ -252,10 +252,8 @@ struct CivilDateTests {
 struct ETLCancellationTests {
     @Test("cancelling a running load stops it between batches; the old table stays, the scratch table goes, memory is freed")
     func cancel() async throws {
-        let scratch = try ETLScratch(batchRows: 1000)
-        var text = "id,value\n"
-        for id in 1...300_000 { text += "\(id),\(id * 7)\n" }
-        try scratch.write("big.csv", text)
+        let scratch = try ETLScratch(batchRows: 100)
+        try scratch.write("big.csv", "id,value\n" + (1...50_000).map { "\($0),\($0 * 7)" }.joined(separator: "\n"))
         try scratch.write("small.csv", "id,value\n1,1\n")
         let plugin = ETLPlugin(configuration: scratch.configuration)
         let job = try await withTestRuntime(plugins: [plugin]) { runtime in
