@@ -175,6 +175,8 @@ let package = Package(
             dependencies: ["ETL", "Conveyor", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The `conveyor` binary run as a process, configured as operators configure it.
+        .testTarget(name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor"], swiftSettings: strict),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
         .testTarget(
