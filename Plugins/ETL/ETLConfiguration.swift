@@ -23,19 +23,16 @@ public struct ETLConfiguration: Sendable {
         self.batchBytes = batchBytes
     }
 
-    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory) and `CONVEYOR_ALLOW_PRIVATE_URLS`.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> ETLConfiguration {
-        var problems: [String] = []
+    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory). `destinations` is the address
+    /// policy the caller already read (`CONVEYOR_ALLOW_PRIVATE_URLS`, shared with video downloads).
+    public static func fromEnvironment(
+        _ environment: [String: String], destinations: DestinationPolicy
+    ) throws(ConfigurationProblem) -> ETLConfiguration {
         let directory = environment["CONVEYOR_ETL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            problems.append("CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationProblem(line: "CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
         }
-        var destinations = DestinationPolicy.publicOnly
-        do { destinations = try DestinationPolicy.parse(environment["CONVEYOR_ALLOW_PRIVATE_URLS"]) } catch {
-            problems.append("CONVEYOR_ALLOW_PRIVATE_URLS: \(error)")
-        }
-        guard problems.isEmpty else { throw ConfigurationProblem(lines: problems) }
         return ETLConfiguration(directory: directory, destinations: destinations)
     }
 

@@ -54,13 +54,14 @@ struct EnvironmentSettings {
         }
     }
 
-    /// Where `etl` jobs may read and write (`CONVEYOR_ETL_DIR`, default the working directory).
-    mutating func etlConfiguration() -> ETLConfiguration {
+    /// Where `etl` jobs may read and write (`CONVEYOR_ETL_DIR`, default the working directory);
+    /// URL sources follow the downloads' address policy.
+    mutating func etlConfiguration(download: VideoDownloadConfiguration) -> ETLConfiguration {
         do {
-            return try ETLConfiguration.fromEnvironment(environment)
+            return try ETLConfiguration.fromEnvironment(environment, destinations: download.destinations)
         } catch {
             problems += error.lines
-            return ETLConfiguration(directory: FileManager.default.currentDirectoryPath)
+            return ETLConfiguration(directory: FileManager.default.currentDirectoryPath, destinations: download.destinations)
         }
     }
 

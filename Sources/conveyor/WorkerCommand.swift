@@ -32,7 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
-        let etl = settings.etlConfiguration()
+        let etl = settings.etlConfiguration(download: download)
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }

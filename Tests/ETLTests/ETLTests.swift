@@ -190,12 +190,8 @@ struct ETLTests {
     func badPayloads(_ payload: String, _ expected: String) async throws {
         let scratch = try ETLScratch()
         try await withTestRuntime(plugins: [ETLPlugin(configuration: scratch.configuration)]) { runtime in
-            do {
-                _ = try await runtime.enqueue(JobRequest(type: "etl", payload: Data(payload.utf8)))
-                Issue.record("accepted \(payload)")
-            } catch let error as ConveyorError {
-                #expect(error.message.contains(expected), "\(error.message)")
-            }
+            let refusal = try await enqueueRefusal(runtime, type: "etl", payload: payload)
+            #expect(refusal?.contains(expected) == true, "\(refusal ?? "accepted \(payload)")")
         }
     }
 }

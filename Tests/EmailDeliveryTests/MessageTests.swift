@@ -19,12 +19,8 @@ struct MessageTests {
     func badPayloads(_ payload: String, _ expected: String) async throws {
         let smtp = SMTPConfiguration(url: "smtp://127.0.0.1:9", security: .none)
         try await withTestRuntime(plugins: [EmailDeliveryPlugin(smtp: smtp)]) { runtime in
-            do {
-                _ = try await runtime.enqueue(JobRequest(type: "email", payload: Data(payload.utf8)))
-                Issue.record("accepted \(payload)")
-            } catch let error as ConveyorError {
-                #expect(error.message.contains(expected), "\(error.message)")
-            }
+            let refusal = try await enqueueRefusal(runtime, type: "email", payload: payload)
+            #expect(refusal?.contains(expected) == true, "\(refusal ?? "accepted \(payload)")")
         }
     }
 

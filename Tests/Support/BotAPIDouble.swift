@@ -14,7 +14,6 @@ public final class BotAPIDouble: Sendable {
         public var migrateToChatId: Int64?
         public var description: String?
 
-        public static let ok = Answer(status: 200)
         public static let tooLarge = Answer(status: 413)
         /// nginx's HTML 502 page, as Telegram's front end sends it.
         public static let badGateway = Answer(status: 502)

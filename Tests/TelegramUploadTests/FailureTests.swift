@@ -82,12 +82,8 @@ struct FailureTests {
         ]
         try await withTestRuntime(plugins: [plugin]) { runtime in
             for (payload, expected) in cases {
-                do {
-                    _ = try await runtime.enqueue(JobRequest(type: VideoToTelegram.name, payload: Data(payload.utf8)))
-                    Issue.record("accepted \(payload)")
-                } catch let error as ConveyorError {
-                    #expect(error.message.contains(expected), "\(error.message)")
-                }
+                let refusal = try await enqueueRefusal(runtime, type: VideoToTelegram.name, payload: payload)
+                #expect(refusal?.contains(expected) == true, "\(refusal ?? "accepted \(payload)")")
             }
             #expect(try await runtime.store.stats(now: Date()).total == 0)
         }
