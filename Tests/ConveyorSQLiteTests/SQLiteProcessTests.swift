@@ -68,8 +68,10 @@ struct SQLiteProcessTests {
     func twoWorkers() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let store = try SQLiteJobStore(path: path)
-        let total = 300
-        let enqueued = try await store.enqueue(sleepJobs(total, ms: 40), maxQueueSize: nil)
+        // Jobs long enough (~2.5 s of work in all) that polling sees each process holding some
+        // even when a loaded CI machine delays the polls.
+        let total = 160
+        let enqueued = try await store.enqueue(sleepJobs(total, ms: 250), maxQueueSize: nil)
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]
         let workers = try [ProductProcess("conveyor", worker, environment: environment), ProductProcess("conveyor", worker, environment: environment)]
