@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Conveyor", targets: ["Conveyor"]),
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
+        .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorStores", targets: ["ConveyorStores"]),
         .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
@@ -36,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging and service lifecycle.
@@ -58,8 +62,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Store URLs (`sqlite:…`, `memory:`) → stores, for every binary that takes `--store`.
-        .target(name: "ConveyorStores", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
+        .target(
+            name: "ConveyorPostgres",
+            dependencies: [
+                "Conveyor", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Store URLs (`sqlite:…`, `postgres://…`, `memory:`) → stores, for every binary that takes `--store`.
+        .target(
+            name: "ConveyorStores", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
 
         // C libraries from the system (Debian's -dev packages; `make deps` installs them).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -96,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery", "ETL",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery", "ETL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -138,7 +154,14 @@ let package = Package(
             swiftSettings: strict
         ),
         // Fixture paths and the local HTTP fixture server, shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["ConveyorCurl"], path: "Tests/Support", swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ConveyorCurl", "ConveyorPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support", swiftSettings: strict
+        ),
         .testTarget(
             name: "ConveyorCurlTests",
             dependencies: ["ConveyorCurl", "Conveyor", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -178,7 +201,9 @@ let package = Package(
         // The `conveyor` binary run as a process, configured as operators configure it.
         .testTarget(name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor"], swiftSettings: strict),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
-        .testTarget(name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "TestSupport"], swiftSettings: strict
+        ),
         .testTarget(
             name: "ConveyorSQLiteTests",
             dependencies: [

@@ -77,7 +77,7 @@ struct BenchCommand: AsyncParsableCommand {
         latencies.sort()
 
         return BenchReport(
-            store: storeOptions.store, jobs: jobs, workers: workers,
+            store: storeOptions.safeDescription, jobs: jobs, workers: workers,
             enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
             latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conveyor
+import ConveyorPostgres
 import ConveyorSQLite
 
 /// `conveyor migrate`: brings the store's schema up to date and says where it stands. Every
@@ -13,11 +14,15 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await storeOptions.withStore { store in
-            guard let sqlite = store as? SQLiteJobStore else { return "\(storeOptions.store): nothing to migrate" }
-            let applied = sqlite.appliedMigrations
+            let (name, applied, version): (String, [String], String)
+            switch store {
+            case let sqlite as SQLiteJobStore: (name, applied, version) = ("sqlite:\(sqlite.path)", sqlite.appliedMigrations, sqlite.schemaVersion)
+            case let postgres as PostgresJobStore: (name, applied, version) = ("\(postgres.options)", postgres.appliedMigrations, postgres.schemaVersion)
+            default: return "\(storeOptions.safeDescription): nothing to migrate"
+            }
             return applied.isEmpty
-                ? "sqlite:\(sqlite.path): schema is current (\(sqlite.schemaVersion))"
-                : "sqlite:\(sqlite.path): applied \(applied.joined(separator: ", ")); schema is at \(sqlite.schemaVersion)"
+                ? "\(name): schema is current (\(version))"
+                : "\(name): applied \(applied.joined(separator: ", ")); schema is at \(version)"
         }
         print(report)
     }

@@ -16,6 +16,11 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// The store URL with any password replaced by `***`, for logs and reports.
+    var safeDescription: String {
+        (try? StoreLocation(store))?.description ?? store
+    }
+
     /// Opens the store, runs `body`, and closes the store however `body` ends. A store that
     /// cannot open throws one line naming it and the problem.
     func withStore<T>(_ body: (any JobStore) async throws -> T) async throws -> T {

@@ -42,7 +42,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await storeOptions.withStore { store in
             let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
-                "store": "\(storeOptions.store)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
+                "store": "\(storeOptions.safeDescription)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }

@@ -1,7 +1,9 @@
 import Conveyor
+import ConveyorPostgres
 import ConveyorSQLite
 import Foundation
 import Testing
+import TestSupport
 
 /// A named way to make an empty store, so one test runs against every implementation.
 struct StoreFactory: Sendable, CustomTestStringConvertible {
@@ -13,7 +15,19 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     static let all: [StoreFactory] = [
         StoreFactory(name: "memory") { MemoryJobStore() },
         StoreFactory(name: "sqlite") { try SQLiteJobStore(path: temporaryPath("conformance.db")) },
-    ]
+    ] + postgres
+
+    /// A new database on the shared test server per test; absent when plain `swift test` skips
+    /// PostgreSQL, failing when `make test` requires it and it is not there.
+    private static var postgres: [StoreFactory] {
+        if case .skipped = PostgresTestServer.shared { return [] }
+        return [
+            StoreFactory(name: "postgres") {
+                guard let url = try await PostgresTestServer.freshDatabase() else { throw PostgresTestError(message: "no PostgreSQL") }
+                return try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+            }
+        ]
+    }
 
     /// A fresh path in a fresh directory under the system's temporary folder.
     static func temporaryPath(_ name: String) throws -> String {

@@ -1,0 +1,55 @@
+import Conveyor
+import Foundation
+import PostgresNIO
+
+/// How jobs map to rows: the one column list every query selects or returns, and its decoding.
+enum PostgresColumns {
+    /// The order `job(from:)` reads.
+    static let job = """
+        id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
+        progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
+        started_at, finished_at, lease_owner, lease_expires_at
+        """
+
+    /// `job` with every column qualified by `alias`, for `UPDATE … FROM … RETURNING`.
+    static func job(qualifiedBy alias: String) -> String {
+        job.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+    }
+
+    static let terminalStates = "('completed', 'failed', 'cancelled')"
+
+    static func job(from row: PostgresRow) throws -> Job {
+        let row = row.makeRandomAccess()
+        let stateText = try row[3].decode(String.self)
+        guard let status = JobStatus(rawValue: stateText) else {
+            throw ConveyorError(.storeUnavailable, "conveyor_jobs.state: '\(stateText)' is not a job state this build knows")
+        }
+        let rank = try row[4].decode(Int.self)
+        guard let priority = JobPriority(rank: rank) else {
+            throw ConveyorError(.storeUnavailable, "conveyor_jobs.priority: \(rank) is not a priority rank this build knows")
+        }
+        let errorMessage = try row[7].decode(String?.self)
+        let leaseOwner = try row[21].decode(String?.self)
+        let leaseExpiry = try row[22].decode(Date?.self)
+        return Job(
+            id: JobID(try row[0].decode(UUID.self)), type: try row[1].decode(String.self), queue: try row[2].decode(String.self),
+            status: status, priority: priority,
+            payload: try row[5].decode(Data.self), result: try row[6].decode(Data?.self),
+            error: try errorMessage.map { JobFailure(message: $0, permanent: try row[8].decode(Bool?.self) ?? false) },
+            attempts: try row[9].decode(Int.self), maxAttempts: try row[10].decode(Int.self),
+            progress: JobProgress(
+                percent: try row[11].decode(Double.self), stage: try row[12].decode(String?.self), message: try row[13].decode(String?.self)),
+            owner: try row[14].decode(String?.self), dedupKey: try row[15].decode(String?.self),
+            timeout: .milliseconds(try row[16].decode(Int64.self)),
+            createdAt: try row[17].decode(Date.self), scheduledAt: try row[18].decode(Date.self),
+            startedAt: try row[19].decode(Date?.self), finishedAt: try row[20].decode(Date?.self),
+            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } })
+    }
+
+    /// Every row of `rows` as a job.
+    static func jobs(_ rows: PostgresRowSequence) async throws -> [Job] {
+        var jobs: [Job] = []
+        for try await row in rows { jobs.append(try job(from: row)) }
+        return jobs
+    }
+}

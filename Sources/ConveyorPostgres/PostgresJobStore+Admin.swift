@@ -1,0 +1,114 @@
+public import Conveyor
+public import Foundation
+import PostgresNIO
+
+extension PostgresJobStore {
+    public func cancel(_ id: JobID, now: Date) async throws -> Job {
+        try await transaction("cancel a job") { connection in
+            guard let state = try await self.scalar(
+                "SELECT state FROM conveyor_jobs WHERE id = \(id.uuid) FOR UPDATE", as: String.self, on: connection)
+            else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            guard let status = JobStatus(rawValue: state), !status.isTerminal else {
+                throw ConveyorError(.conflict, "Job \(id) is already \(state)")
+            }
+            let rows = try await connection.query("""
+                UPDATE conveyor_jobs SET state = 'cancelled', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(id.uuid) RETURNING \(unescaped: PostgresColumns.job)
+                """, logger: self.logger)
+            guard let job = try await PostgresColumns.jobs(rows).first else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            return job
+        }
+    }
+
+    public func retry(_ id: JobID, now: Date) async throws -> Job {
+        let job = try await transaction("retry a job") { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs WHERE id = \(id.uuid) FOR UPDATE", logger: self.logger)
+            guard let job = try await PostgresColumns.jobs(rows).first else { throw ConveyorError(.notFound, "No job with id \(id)") }
+            guard job.status == .failed || job.status == .cancelled else {
+                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
+            }
+            if let key = job.dedupKey, let holder = try await self.scalar("""
+                SELECT id FROM conveyor_jobs WHERE dedup_key = \(key) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
+                """, as: UUID.self, on: connection) {
+                throw ConveyorError(.conflict, "Job \(JobID(holder)) already holds dedupKey '\(key)' and is unfinished")
+            }
+            let retried = try await connection.query("""
+                UPDATE conveyor_jobs SET state = 'queued', attempts = 0, error = NULL, error_permanent = NULL, result = NULL,
+                    started_at = NULL, finished_at = NULL, progress_percent = 0, progress_stage = NULL, progress_message = NULL,
+                    run_at = \(now)
+                WHERE id = \(id.uuid) RETURNING \(unescaped: PostgresColumns.job)
+                """, logger: self.logger)
+            try await self.notifyReady(on: connection)
+            return try await PostgresColumns.jobs(retried).first ?? job
+        }
+        wakeup.signal()
+        return job
+    }
+
+    public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {
+        var removed = 0
+        for (status, keep) in [(JobStatus.completed, policy.completed), (.failed, policy.failed), (.cancelled, policy.cancelled)] {
+            removed += try await deleteFinished(status, before: now.addingTimeInterval(-keep.seconds), exclusive: true)
+        }
+        // Only the last minute is ever read; keep a little more for clocks that differ.
+        try await statement("prune finished counters") { connection in
+            try await connection.execute(
+                "DELETE FROM conveyor_finished_seconds WHERE second < \(Int(now.timeIntervalSince1970) - 300)", logger: self.logger)
+        }
+        return removed
+    }
+
+    public func deleteFailed(finishedBefore date: Date) async throws -> Int {
+        try await deleteFinished(.failed, before: date, exclusive: false)
+    }
+
+    public func setPaused(_ paused: Bool, queue: String) async throws {
+        try await transaction(paused ? "pause a queue" : "resume a queue") { connection in
+            if paused {
+                try await connection.execute(
+                    "INSERT INTO conveyor_paused_queues (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: self.logger)
+            } else {
+                try await connection.execute("DELETE FROM conveyor_paused_queues WHERE queue = \(queue)", logger: self.logger)
+                try await self.notifyReady(on: connection)
+            }
+        }
+        if !paused { wakeup.signal() }
+    }
+
+    public func pausedQueues() async throws -> Set<String> {
+        try await statement("read paused queues") { connection in
+            var queues: Set<String> = []
+            for try await queue in try await connection.query("SELECT queue FROM conveyor_paused_queues", logger: self.logger).decode(String.self) {
+                queues.insert(queue)
+            }
+            return queues
+        }
+    }
+
+    /// Deletes in slices of 5,000 rows, one transaction each, so pruning a million old jobs never
+    /// holds locks long. Retention pruning is `exclusive`: a slice runs only while this node holds
+    /// the pruning advisory lock, so of many nodes one prunes at a time and the rest skip.
+    private func deleteFinished(_ status: JobStatus, before date: Date, exclusive: Bool) async throws -> Int {
+        var removed = 0
+        while true {
+            let deleted = try await transaction("delete finished jobs") { connection -> Int? in
+                if exclusive {
+                    let mine = try await self.scalar(
+                        "SELECT pg_try_advisory_xact_lock(\(PostgresSchema.pruneLockKey))", as: Bool.self, on: connection) ?? false
+                    if !mine { return nil }
+                }
+                return try await self.scalar("""
+                    WITH gone AS (
+                        DELETE FROM conveyor_jobs WHERE id IN (
+                            SELECT id FROM conveyor_jobs WHERE state = \(status.rawValue) AND finished_at < \(date) LIMIT 5000)
+                        RETURNING 1)
+                    SELECT count(*) FROM gone
+                    """, as: Int.self, on: connection) ?? 0
+            }
+            guard let deleted else { return removed }
+            removed += deleted
+            if deleted < 5000 { return removed }
+        }
+    }
+}

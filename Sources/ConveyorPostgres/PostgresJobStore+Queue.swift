@@ -1,0 +1,250 @@
+public import Conveyor
+public import Foundation
+import NIOCore
+import PostgresNIO
+
+extension PostgresJobStore {
+    public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
+        guard !newJobs.isEmpty else { return [] }
+        for attempt in 1... {
+            do {
+                let results = try await transaction("enqueue") { connection in
+                    try await self.enqueue(newJobs, maxQueueSize: maxQueueSize, on: connection)
+                }
+                if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
+                return results
+            } catch is PostgresRetry where attempt < 3 {
+                continue
+            }
+        }
+        fatalError("unreachable: the loop returns or throws")
+    }
+
+    private func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?, on connection: PostgresConnection) async throws -> [EnqueueResult] {
+        let keys = newJobs.compactMap(\.dedupKey)
+        var holders: [String: Job] = [:]
+        if !keys.isEmpty {
+            let rows = try await connection.query("""
+                SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs
+                WHERE dedup_key = ANY(\(keys)) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
+                """, logger: logger)
+            for job in try await PostgresColumns.jobs(rows) { if let key = job.dedupKey { holders[key] = job } }
+        }
+        let plan = EnqueuePlan(newJobs) { holders[$0] }
+        if let maxQueueSize, !plan.added.isEmpty {
+            // Enqueuers of one queue take turns, so two of them cannot both fit in the last slot.
+            let queues = plan.added.keys.sorted()
+            try await connection.execute("""
+                SELECT pg_advisory_xact_lock(hashtext('conveyor.queue:' || q)) FROM unnest(\(queues)::text[]) AS q ORDER BY q
+                """, logger: logger)
+            var waiting: [String: Int] = [:]
+            let rows = try await connection.query("""
+                SELECT queue, sum(n)::bigint FROM conveyor_job_counts
+                WHERE queue = ANY(\(queues)) AND state IN ('queued', 'scheduled', 'waiting') GROUP BY queue
+                """, logger: logger)
+            for try await (queue, n) in rows.decode((String, Int).self) { waiting[queue] = n }
+            try plan.checkCapacity(maxQueueSize: maxQueueSize) { waiting[$0] ?? 0 }
+        }
+        let jobs = plan.newJobs
+        guard !jobs.isEmpty else { return plan.results }
+        do {
+            try await connection.execute("""
+                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
+                SELECT id, type, queue, state, priority, payload, max_attempts, CASE WHEN has_owner THEN owner END,
+                    CASE WHEN has_dedup THEN dedup END, timeout_ms, created_at, run_at
+                FROM unnest(\(jobs.map(\.id.uuid))::uuid[], \(jobs.map(\.type))::text[], \(jobs.map(\.queue))::text[],
+                    \(jobs.map(\.status.rawValue))::text[], \(jobs.map(\.priority.rank))::int8[],
+                    \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map(\.maxAttempts))::int8[],
+                    \(jobs.map { $0.owner ?? "" })::text[], \(jobs.map { $0.owner != nil })::bool[],
+                    \(jobs.map { $0.dedupKey ?? "" })::text[], \(jobs.map { $0.dedupKey != nil })::bool[],
+                    \(jobs.map { Int($0.timeout.milliseconds) })::int8[], \(jobs.map(\.createdAt))::timestamptz[],
+                    \(jobs.map(\.scheduledAt))::timestamptz[])
+                    AS v(id, type, queue, state, priority, payload, max_attempts, owner, has_owner, dedup, has_dedup, timeout_ms, created_at, run_at)
+                """, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            if error.serverInfo?[.constraintName] == "conveyor_jobs_dedup" { throw PostgresRetry() }
+            throw ConveyorError(.conflict, "A job with one of these ids already exists")
+        }
+        if jobs.contains(where: { $0.status == .queued }) { try await notifyReady(on: connection) }
+        return plan.results
+    }
+
+    public func claim(_ request: ClaimRequest) async throws -> [Job] {
+        guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
+        return try await transaction("claim") { connection in try await self.claim(request, on: connection) }
+    }
+
+    public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
+        guard !outcomes.isEmpty else { return [] }
+        let (applied, requeued) = try await transaction("complete") { connection in try await self.complete(outcomes, on: connection) }
+        if requeued { wakeup.signal() }
+        return applied
+    }
+
+    /// Both in one transaction: one commit per worker turn.
+    public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
+        let (applied, requeued, claimed) = try await transaction("complete and claim") { connection in
+            let (applied, requeued) = outcomes.isEmpty ? ([], false) : try await self.complete(outcomes, on: connection)
+            let claimed = request.limit > 0 && !request.priorityOrder.isEmpty ? try await self.claim(request, on: connection) : []
+            return (applied, requeued, claimed)
+        }
+        if requeued { wakeup.signal() }
+        return (applied, claimed)
+    }
+
+    /// Takes the oldest ready jobs in priority order. For each unpaused queue holding ready jobs
+    /// and each priority, the claim index gives the first `limit` rows, locked with SKIP LOCKED so
+    /// rows another claimer holds are passed over, never waited for; the union is cut to `limit`.
+    private func claim(_ request: ClaimRequest, on connection: PostgresConnection) async throws -> [Job] {
+        var binds = PostgresBindings()
+        binds.append(request.priorityOrder.map(\.rank))
+        binds.append(request.limit)
+        binds.append(request.now)
+        binds.append(request.workerID)
+        binds.append(request.leaseExpiresAt)
+        var onlyQueues = ""
+        if let queues = request.queues {
+            binds.append(queues)
+            onlyQueues = "AND queue = ANY($6::text[])"
+        }
+        let query = PostgresQuery(unsafeSQL: """
+            WITH ready AS (
+                SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues) GROUP BY queue HAVING sum(n) > 0
+                EXCEPT SELECT queue FROM conveyor_paused_queues
+            ), picked AS (
+                SELECT c.id FROM ready
+                CROSS JOIN unnest($1::int8[]) WITH ORDINALITY AS p(rank, ord)
+                CROSS JOIN LATERAL (
+                    SELECT id, run_at FROM conveyor_jobs
+                    WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
+                    ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+                ) c
+                ORDER BY p.ord, c.run_at, c.id LIMIT $2
+            )
+            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $3, lease_owner = $4,
+                lease_expires_at = $5, progress_percent = 0, progress_stage = NULL, progress_message = NULL
+            FROM picked WHERE j.id = picked.id
+            RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
+            """, binds: binds)
+        let jobs = try await PostgresColumns.jobs(try await connection.query(query, logger: logger))
+        // RETURNING gives rows in no particular order: restore the priority order, FIFO within each.
+        let position = Dictionary(uniqueKeysWithValues: request.priorityOrder.enumerated().map { ($1, $0) })
+        return jobs.sorted { (position[$0.priority] ?? 0, $0.scheduledAt, $0.id) < (position[$1.priority] ?? 0, $1.scheduledAt, $1.id) }
+    }
+
+    /// Applies every outcome whose worker still holds the lease in one statement; also says
+    /// whether any job went back to the queue, so waiting workers are woken.
+    private func complete(_ outcomes: [JobOutcome], on connection: PostgresConnection) async throws -> (Set<JobID>, Bool) {
+        var kinds: [String] = [], results: [ByteBuffer] = [], errors: [String] = [], permanents: [Bool] = [], times: [Date] = []
+        for outcome in outcomes {
+            var (result, failure, time) = (ByteBuffer(), JobFailure?.none, outcome.finishedAt)
+            let kind: String
+            switch outcome.resolution {
+            case .completed(let data): (kind, result) = ("completed", ByteBuffer(bytes: data))
+            case .failed(let reason): (kind, failure) = ("failed", reason)
+            case .retry(let date, let reason): (kind, failure, time) = ("retry", reason, date)
+            case .runAgain(let date, _): (kind, time) = ("run_again", date)
+            case .released: kind = "released"
+            }
+            kinds.append(kind)
+            results.append(result)
+            errors.append(failure?.message ?? "")
+            permanents.append(failure?.permanent ?? false)
+            times.append(time)
+        }
+        let rows = try await connection.query("""
+            UPDATE conveyor_jobs j SET
+                state = CASE v.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'released' THEN 'queued' ELSE 'scheduled' END,
+                result = CASE WHEN v.kind = 'completed' THEN v.result ELSE j.result END,
+                error = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.error ELSE j.error END,
+                error_permanent = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.permanent
+                    ELSE j.error_permanent END,
+                attempts = CASE WHEN v.kind IN ('run_again', 'released') THEN j.attempts - 1 ELSE j.attempts END,
+                run_at = CASE WHEN v.kind IN ('retry', 'run_again') THEN v.at ELSE j.run_at END,
+                finished_at = CASE WHEN v.kind IN ('completed', 'failed') THEN v.at ELSE j.finished_at END,
+                progress_percent = CASE WHEN v.kind = 'completed' THEN 100 ELSE j.progress_percent END,
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM unnest(\(outcomes.map(\.jobID.uuid))::uuid[], \(outcomes.map(\.workerID))::text[], \(kinds)::text[],
+                \(results)::bytea[], \(errors)::text[], \(permanents)::bool[], \(times)::timestamptz[])
+                AS v(id, worker, kind, result, error, permanent, at)
+            WHERE j.id = v.id AND j.state = 'running' AND j.lease_owner = v.worker
+            RETURNING j.id, v.kind
+            """, logger: logger)
+        var applied: Set<JobID> = []
+        var requeued = false
+        for try await (id, kind) in rows.decode((UUID, String).self) {
+            applied.insert(JobID(id))
+            if kind == "released" { requeued = true }
+        }
+        if requeued { try await notifyReady(on: connection) }
+        return (applied, requeued)
+    }
+
+    public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
+        guard !ids.isEmpty else { return [] }
+        let held = try await statement("renew leases") { connection in
+            var held: Set<JobID> = []
+            let rows = try await connection.query("""
+                UPDATE conveyor_jobs SET lease_expires_at = \(leaseExpiresAt)
+                WHERE id = ANY(\(ids.map(\.uuid))::uuid[]) AND state = 'running' AND lease_owner = \(workerID)
+                RETURNING id
+                """, logger: self.logger)
+            for try await id in rows.decode(UUID.self) { held.insert(JobID(id)) }
+            return held
+        }
+        return Set(ids).subtracting(held)
+    }
+
+    public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
+        guard !updates.isEmpty else { return }
+        let entries = Array(updates)
+        try await statement("record progress") { connection in
+            try await connection.execute("""
+                UPDATE conveyor_jobs j SET progress_percent = v.percent,
+                    progress_stage = CASE WHEN v.has_stage THEN v.stage END, progress_message = CASE WHEN v.has_message THEN v.message END
+                FROM unnest(\(entries.map(\.key.uuid))::uuid[], \(entries.map(\.value.percent))::float8[],
+                    \(entries.map { $0.value.stage ?? "" })::text[], \(entries.map { $0.value.stage != nil })::bool[],
+                    \(entries.map { $0.value.message ?? "" })::text[], \(entries.map { $0.value.message != nil })::bool[])
+                    AS v(id, percent, stage, has_stage, message, has_message)
+                WHERE j.id = v.id AND j.state = 'running'
+                """, logger: self.logger)
+        }
+    }
+
+    public func promoteDueJobs(now: Date) async throws -> Int {
+        let promoted = try await transaction("promote due jobs") { connection in
+            let promoted = try await self.scalar("""
+                WITH due AS (UPDATE conveyor_jobs SET state = 'queued' WHERE state = 'scheduled' AND run_at <= \(now) RETURNING 1)
+                SELECT count(*) FROM due
+                """, as: Int.self, on: connection) ?? 0
+            if promoted > 0 { try await self.notifyReady(on: connection) }
+            return promoted
+        }
+        if promoted > 0 { wakeup.signal() }
+        return promoted
+    }
+
+    public func rescueExpiredLeases(now: Date) async throws -> Int {
+        let rescued = try await transaction("rescue expired leases") { connection in
+            // run_at is kept, so a rescued job is claimed before newer ones.
+            let rescued = try await self.scalar("""
+                WITH rescued AS (
+                    UPDATE conveyor_jobs SET
+                        state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                        error = CASE WHEN attempts >= max_attempts
+                            THEN 'Worker lost during attempt ' || attempts || ' of ' || max_attempts || ' (lease expired)'
+                            ELSE 'Worker lost during attempt ' || attempts || ' (lease expired); re-queued' END,
+                        error_permanent = false,
+                        finished_at = CASE WHEN attempts >= max_attempts THEN \(now) ELSE NULL END,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < \(now))
+                    RETURNING 1)
+                SELECT count(*) FROM rescued
+                """, as: Int.self, on: connection) ?? 0
+            if rescued > 0 { try await self.notifyReady(on: connection) }
+            return rescued
+        }
+        if rescued > 0 { wakeup.signal() }
+        return rescued
+    }
+}

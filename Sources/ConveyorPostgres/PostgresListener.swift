@@ -1,0 +1,37 @@
+import Conveyor
+import Logging
+import PostgresNIO
+
+/// Holds one connection LISTENing on ``channel`` and turns each notification into a wake-up of
+/// this process's workers. A lost connection is re-opened with backoff (0.1 s doubling to 5 s);
+/// reconnecting also wakes the workers, since notifications sent meanwhile were missed.
+struct PostgresListener {
+    /// What writers `pg_notify` when jobs become ready.
+    static let channel = "conveyor_jobs"
+
+    var client: PostgresClient
+    var wakeup: WakeupBroadcaster
+    var logger: Logger
+
+    func run() async {
+        var delay = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.channel) { notifications in
+                        wakeup.signal()
+                        for try await _ in notifications { wakeup.signal() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.info("LISTEN connection lost; reconnecting", metadata: ["error": "\(String(describing: error))", "retry.in": "\(delay)"])
+            }
+            // A connection that stayed up a while resets the backoff.
+            if ContinuousClock.now - started > .seconds(30) { delay = .milliseconds(100) }
+            do { try await Task.sleep(for: delay) } catch { return }
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+}

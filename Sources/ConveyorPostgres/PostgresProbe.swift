@@ -1,0 +1,68 @@
+import Conveyor
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// Turns ``PostgresStoreOptions`` into postgres-nio configurations, and opens the one direct
+/// connection that checks the server answers, the database exists and the credentials work (the
+/// pool would instead retry quietly forever, so a typo in the URL would look like a hang), and
+/// that then runs the migrations.
+struct PostgresProbe {
+    var options: PostgresStoreOptions
+    var logger: Logger
+
+    /// Runs `body` on a new connection, closed afterwards.
+    func withConnection<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let configuration = PostgresConnection.Configuration(
+            host: options.host, port: options.port, username: options.username, password: options.password,
+            database: options.database, tls: try connectionTLS())
+        let logger = logger
+        let connection = try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") {
+            try await PostgresConnection.connect(
+                on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
+            ).get()
+        }
+        do {
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    func clientConfiguration() throws -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: options.host, port: options.port, username: options.username, password: options.password,
+            database: options.database, tls: clientTLS())
+        // One connection more than the pool needs for queries is held by LISTEN.
+        configuration.options.maximumConnections = options.connections + (options.notifications ? 1 : 0)
+        configuration.options.minimumConnections = 1
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    private var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        // libpq's `require` encrypts without checking who answers; `verify-full` checks both.
+        if options.tls != .verifyFull { tls.certificateVerification = .none }
+        return tls
+    }
+
+    private func clientTLS() -> PostgresClient.Configuration.TLS {
+        switch options.tls {
+        case .disable: .disable
+        case .prefer: .prefer(tlsConfiguration)
+        case .require, .verifyFull: .require(tlsConfiguration)
+        }
+    }
+
+    private func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+        switch options.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+        case .require, .verifyFull: return .require(try NIOSSLContext(configuration: tlsConfiguration))
+        }
+    }
+}

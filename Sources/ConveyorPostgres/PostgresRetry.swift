@@ -1,0 +1,3 @@
+/// Thrown inside a transaction to roll it back and run it again: another node committed the same
+/// dedup key between our check and our insert.
+struct PostgresRetry: Error {}

@@ -1,0 +1,131 @@
+/// The versioned schema. Migrations only ever get appended; each is a list of statements run in
+/// one transaction (the extended protocol takes one statement per query).
+enum PostgresSchema {
+    struct Migration {
+        var version: String
+        var statements: [String]
+    }
+
+    /// Held (as a transaction-scoped advisory lock) while migrating, so two nodes starting at
+    /// once take turns instead of racing to create the same tables.
+    static let migrationLockKey: Int64 = 0x636F_6E76_6579_6F72 // "conveyor"
+    /// Held by the node pruning old jobs; the others skip their turn.
+    static let pruneLockKey: Int64 = 0x636F_6E76_7072_756E // "convprun"
+
+    static let migrations: [Migration] = [Migration(version: "v1-jobs", statements: jobs)]
+
+    /// Times are `timestamptz` (microseconds), ids `uuid` (UUIDv7: byte order is creation order).
+    /// `state = 'waiting'` and the nullable columns leave room for dependencies, batches, cron and
+    /// rate limits in later migrations.
+    private static let jobs = [
+        """
+        CREATE TABLE conveyor_jobs (
+            id uuid PRIMARY KEY,
+            type text NOT NULL,
+            queue text NOT NULL,
+            state text NOT NULL,
+            priority smallint NOT NULL,
+            payload bytea NOT NULL,
+            result bytea,
+            error text,
+            error_permanent boolean,
+            attempts integer NOT NULL DEFAULT 0,
+            max_attempts integer NOT NULL,
+            progress_percent double precision NOT NULL DEFAULT 0,
+            progress_stage text,
+            progress_message text,
+            owner text,
+            dedup_key text,
+            timeout_ms bigint NOT NULL,
+            created_at timestamptz NOT NULL,
+            run_at timestamptz NOT NULL,
+            started_at timestamptz,
+            finished_at timestamptz,
+            lease_owner text,
+            lease_expires_at timestamptz
+        ) WITH (fillfactor = 90)
+        """,
+        // The claim path: ready jobs of one queue and priority, oldest first. Only unstarted jobs
+        // are indexed, so completed ones (the bulk) cost it nothing; it also counts a queue's backlog.
+        """
+        CREATE INDEX conveyor_jobs_claim ON conveyor_jobs (state, queue, priority, run_at, id)
+            WHERE state IN ('queued', 'scheduled', 'waiting')
+        """,
+        // Promotion of due jobs and the next wake-up time.
+        "CREATE INDEX conveyor_jobs_scheduled ON conveyor_jobs (run_at) WHERE state = 'scheduled'",
+        // Listing by state newest first (dead letters, running jobs for rescue).
+        "CREATE INDEX conveyor_jobs_state ON conveyor_jobs (state, id) WHERE state NOT IN ('queued', 'completed')",
+        // Retention pruning.
+        "CREATE INDEX conveyor_jobs_finished ON conveyor_jobs (state, finished_at) WHERE finished_at IS NOT NULL",
+        "CREATE INDEX conveyor_jobs_owner ON conveyor_jobs (owner, id) WHERE owner IS NOT NULL",
+        // One unfinished job per dedup key.
+        """
+        CREATE UNIQUE INDEX conveyor_jobs_dedup ON conveyor_jobs (dedup_key)
+            WHERE dedup_key IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled')
+        """,
+        // Jobs per queue and state, and jobs finished per second, kept by statement triggers so
+        // stats and queue capacity never count rows. Each connection writes its own shard row,
+        // so workers on many machines never wait on one another's counters.
+        """
+        CREATE TABLE conveyor_job_counts (
+            queue text NOT NULL,
+            state text NOT NULL,
+            shard integer NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (queue, state, shard)
+        )
+        """,
+        """
+        CREATE TABLE conveyor_finished_seconds (
+            second bigint NOT NULL,
+            shard integer NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (second, shard)
+        )
+        """,
+        "CREATE TABLE conveyor_paused_queues (queue text PRIMARY KEY)",
+        """
+        CREATE FUNCTION conveyor_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            my_shard integer := pg_backend_pid() % 16;
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                SELECT queue, state, my_shard, count(*) FROM new_rows GROUP BY queue, state ORDER BY queue, state
+                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+            ELSIF TG_OP = 'DELETE' THEN
+                INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                SELECT queue, state, my_shard, -count(*) FROM old_rows GROUP BY queue, state ORDER BY queue, state
+                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+            ELSE
+                INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                SELECT queue, state, my_shard, sum(d) FROM (
+                    SELECT queue, state, -1 AS d FROM old_rows
+                    UNION ALL SELECT queue, state, 1 FROM new_rows
+                ) moves GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
+                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+                INSERT INTO conveyor_finished_seconds (second, shard, n)
+                SELECT floor(extract(epoch FROM moved.finished_at))::bigint AS second, my_shard, count(*)
+                FROM new_rows moved JOIN old_rows was ON was.id = moved.id
+                WHERE moved.state IN ('completed', 'failed') AND was.state NOT IN ('completed', 'failed')
+                GROUP BY 1 ORDER BY 1
+                ON CONFLICT (second, shard) DO UPDATE SET n = conveyor_finished_seconds.n + excluded.n;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER conveyor_count_inserts AFTER INSERT ON conveyor_jobs
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
+        """,
+        """
+        CREATE TRIGGER conveyor_count_updates AFTER UPDATE ON conveyor_jobs
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
+        """,
+        """
+        CREATE TRIGGER conveyor_count_deletes AFTER DELETE ON conveyor_jobs
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
+        """,
+    ]
+}

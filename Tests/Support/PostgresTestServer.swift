@@ -1,0 +1,122 @@
+import ConveyorPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// PostgreSQL for the tests. `make test` starts one (`Tests/Fixtures/postgres/test_postgres.sh`)
+/// and passes its URL in `CONVEYOR_TEST_POSTGRES_URL`, with `CONVEYOR_TEST_REQUIRE_POSTGRES=1`
+/// so that a missing server fails the Postgres tests instead of skipping them. Tests that must
+/// restart or kill the database start a private one with ``start()``.
+public final class PostgresTestServer: Sendable {
+    /// Where the shared server is, or why there is none.
+    public enum Availability: Sendable {
+        case url(String)
+        /// Not configured and not required: plain `swift test` skips the Postgres tests.
+        case skipped(String)
+        /// Required (under `make test`) but not configured: the tests fail with this.
+        case missing(String)
+    }
+
+    public static let shared: Availability = {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = environment["CONVEYOR_TEST_POSTGRES_URL"], !url.isEmpty { return .url(url) }
+        let reason = "CONVEYOR_TEST_POSTGRES_URL is not set (`make test` starts a PostgreSQL and sets it)"
+        if environment["CONVEYOR_TEST_REQUIRE_POSTGRES"] == "1" { return .missing(reason) }
+        FileHandle.standardError.write(Data("Skipping the PostgreSQL tests: \(reason)\n".utf8))
+        return .skipped(reason)
+    }()
+
+    /// The shared server's URL; throws when it is required and missing. `nil` when skipped.
+    public static func sharedURL() throws -> String? {
+        switch shared {
+        case .url(let url): url
+        case .skipped: nil
+        case .missing(let reason): throw PostgresTestError(message: reason)
+        }
+    }
+
+    /// A new, empty database on the server at `url`, so each test starts from nothing; returns its URL.
+    public static func freshDatabase(on url: String) async throws -> String {
+        let options = try PostgresStoreOptions(url: url)
+        let name = "conveyor_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let configuration = PostgresConnection.Configuration(
+            host: options.host, port: options.port, username: options.username, password: options.password, database: options.database,
+            tls: .disable)
+        let logger = Logger(label: "conveyor.tests.postgres")
+        let connection = try await PostgresConnection.connect(
+            on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 1, logger: logger
+        ).get()
+        do {
+            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger) {}
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return url.replacingOccurrences(of: "/\(options.database)?", with: "/\(name)?")
+    }
+
+    /// A new database on the shared server, or `nil` when the Postgres tests are skipped.
+    public static func freshDatabase() async throws -> String? {
+        guard let url = try sharedURL() else { return nil }
+        return try await freshDatabase(on: url)
+    }
+
+    // MARK: A private server
+
+    public let url: String
+    private let directory: String
+
+    /// Starts a private PostgreSQL (a few seconds: initdb, start, createdb).
+    public static func start() throws -> PostgresTestServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-pg-\(UUID().uuidString.prefix(8))").path
+        let output = try control("start", directory)
+        guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+            throw PostgresTestError(message: "test_postgres.sh start printed no URL: \(output)")
+        }
+        return PostgresTestServer(url: url, directory: directory)
+    }
+
+    private init(url: String, directory: String) {
+        self.url = url
+        self.directory = directory
+    }
+
+    /// Stops the server and starts it again on the same port and data (fast shutdown: every
+    /// connection is cut).
+    public func restart() throws {
+        _ = try Self.control("restart", directory)
+    }
+
+    /// Stops the server and removes its files.
+    public func stop() {
+        _ = try? Self.control("stop", directory)
+    }
+
+    deinit { stop() }
+
+    private static func control(_ command: String, _ directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: FixturePaths.root.appendingPathComponent("postgres/test_postgres.sh").path)
+        process.arguments = [command, directory]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0 else {
+            throw PostgresTestError(message: "test_postgres.sh \(command) failed (\(process.terminationStatus)): \(text)")
+        }
+        return text
+    }
+}
+
+/// Why a Postgres test could not get its database.
+public struct PostgresTestError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) { self.message = message }
+}
