@@ -16,10 +16,19 @@ enum PostgresColumns {
         job.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
     }
 
+    /// `state = 'running'` in a form no index can serve. Rows looked up by id must be found through
+    /// the primary key: each job passes through `running`, so the state index holds many entries
+    /// for rows long since finished (until vacuum), and a plan that scans it to find a few running
+    /// jobs reads all of those.
+    static func isRunning(_ alias: String? = nil) -> String {
+        "(\(alias.map { "\($0)." } ?? "")state = 'running') IS TRUE"
+    }
+
     static let terminalStates = "('completed', 'failed', 'cancelled')"
 
-    static func job(from row: PostgresRow) throws -> Job {
-        let row = row.makeRandomAccess()
+    /// The job in the row's columns from `offset` on, in ``job``'s order.
+    static func job(from row: PostgresRow, offset: Int = 0) throws -> Job {
+        let row = ShiftedRow(row: row.makeRandomAccess(), offset: offset)
         let stateText = try row[3].decode(String.self)
         guard let status = JobStatus(rawValue: stateText) else {
             throw ConveyorError(.storeUnavailable, "conveyor_jobs.state: '\(stateText)' is not a job state this build knows")
@@ -44,6 +53,13 @@ enum PostgresColumns {
             createdAt: try row[17].decode(Date.self), scheduledAt: try row[18].decode(Date.self),
             startedAt: try row[19].decode(Date?.self), finishedAt: try row[20].decode(Date?.self),
             lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } })
+    }
+
+    /// A row read from column `offset` on.
+    private struct ShiftedRow {
+        var row: PostgresRandomAccessRow
+        var offset: Int
+        subscript(index: Int) -> PostgresCell { row[offset + index] }
     }
 
     /// Every row of `rows` as a job.

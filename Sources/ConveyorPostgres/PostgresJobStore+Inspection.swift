@@ -52,8 +52,11 @@ extension PostgresJobStore {
                     SELECT run_at FROM conveyor_jobs WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
                     ORDER BY run_at LIMIT 1) first
                 """, as: Date?.self, on: connection) ?? nil
-            let oldestRunning = try await self.scalar(
-                "SELECT min(started_at) FROM conveyor_jobs WHERE state = 'running'", as: Date?.self, on: connection) ?? nil
+            // Walked in index order, so entries of jobs finished since are marked dead as they are
+            // passed and the next call skips them (a bitmap scan would read them every time).
+            let oldestRunning = try await self.scalar("""
+                SELECT min(started_at) FROM (SELECT started_at FROM conveyor_jobs WHERE state = 'running' ORDER BY state, id) running
+                """, as: Date?.self, on: connection) ?? nil
             let finished = try await self.scalar("""
                 SELECT coalesce(sum(n), 0)::bigint FROM conveyor_finished_seconds WHERE second >= \(Int(now.timeIntervalSince1970.rounded(.down)) - 60)
                 """, as: Int.self, on: connection) ?? 0

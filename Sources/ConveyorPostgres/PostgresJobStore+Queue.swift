@@ -71,70 +71,56 @@ extension PostgresJobStore {
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
         guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
-        return try await transaction("claim") { connection in try await self.claim(request, on: connection) }
+        return try await settle([], andClaim: request, doing: "claim").claimed
     }
 
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
         guard !outcomes.isEmpty else { return [] }
-        let (applied, requeued) = try await transaction("complete") { connection in try await self.complete(outcomes, on: connection) }
-        if requeued { wakeup.signal() }
-        return applied
+        return try await settle(outcomes, andClaim: nil, doing: "complete").applied
     }
 
-    /// Both in one transaction: one commit per worker turn.
     public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
-        let (applied, requeued, claimed) = try await transaction("complete and claim") { connection in
-            let (applied, requeued) = outcomes.isEmpty ? ([], false) : try await self.complete(outcomes, on: connection)
-            let claimed = request.limit > 0 && !request.priorityOrder.isEmpty ? try await self.claim(request, on: connection) : []
+        let claiming = request.limit > 0 && !request.priorityOrder.isEmpty
+        return try await settle(outcomes, andClaim: claiming ? request : nil, doing: "complete and claim")
+    }
+
+    /// A worker's turn as one statement, so one round trip and one commit: outcomes applied where
+    /// the worker still holds the lease, then (with a request) the oldest ready jobs claimed in
+    /// priority order. For each unpaused queue holding ready jobs and each priority, the claim
+    /// index gives the first `limit` rows, locked with SKIP LOCKED so rows another claimer holds
+    /// are passed over, never waited for; the union is cut to `limit`. The two parts touch
+    /// disjoint rows (running ones, queued ones), so sharing one snapshot is safe.
+    private func settle(_ outcomes: [JobOutcome], andClaim request: ClaimRequest?, doing action: String)
+        async throws -> (applied: Set<JobID>, claimed: [Job])
+    {
+        let query = Self.turnQuery(outcomes, request)
+        let (applied, requeued, claimed) = try await statement(action) { connection in
+            var applied: Set<JobID> = []
+            var requeued = false
+            var claimed: [Job] = []
+            for try await row in try await connection.query(query, logger: self.logger) {
+                let columns = row.makeRandomAccess()
+                if applied.isEmpty, let ids = try columns[0].decode([UUID]?.self) {
+                    applied = Set(ids.map(JobID.init))
+                    requeued = try columns[1].decode(Bool.self)
+                }
+                if try columns[2].decode(UUID?.self) != nil {
+                    claimed.append(try PostgresColumns.job(from: row, offset: 2))
+                }
+            }
             return (applied, requeued, claimed)
         }
         if requeued { wakeup.signal() }
-        return (applied, claimed)
-    }
-
-    /// Takes the oldest ready jobs in priority order. For each unpaused queue holding ready jobs
-    /// and each priority, the claim index gives the first `limit` rows, locked with SKIP LOCKED so
-    /// rows another claimer holds are passed over, never waited for; the union is cut to `limit`.
-    private func claim(_ request: ClaimRequest, on connection: PostgresConnection) async throws -> [Job] {
-        var binds = PostgresBindings()
-        binds.append(request.priorityOrder.map(\.rank))
-        binds.append(request.limit)
-        binds.append(request.now)
-        binds.append(request.workerID)
-        binds.append(request.leaseExpiresAt)
-        var onlyQueues = ""
-        if let queues = request.queues {
-            binds.append(queues)
-            onlyQueues = "AND queue = ANY($6::text[])"
-        }
-        let query = PostgresQuery(unsafeSQL: """
-            WITH ready AS (
-                SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues) GROUP BY queue HAVING sum(n) > 0
-                EXCEPT SELECT queue FROM conveyor_paused_queues
-            ), picked AS (
-                SELECT c.id FROM ready
-                CROSS JOIN unnest($1::int8[]) WITH ORDINALITY AS p(rank, ord)
-                CROSS JOIN LATERAL (
-                    SELECT id, run_at FROM conveyor_jobs
-                    WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
-                    ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
-                ) c
-                ORDER BY p.ord, c.run_at, c.id LIMIT $2
-            )
-            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $3, lease_owner = $4,
-                lease_expires_at = $5, progress_percent = 0, progress_stage = NULL, progress_message = NULL
-            FROM picked WHERE j.id = picked.id
-            RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
-            """, binds: binds)
-        let jobs = try await PostgresColumns.jobs(try await connection.query(query, logger: logger))
+        guard let request else { return (applied, []) }
         // RETURNING gives rows in no particular order: restore the priority order, FIFO within each.
         let position = Dictionary(uniqueKeysWithValues: request.priorityOrder.enumerated().map { ($1, $0) })
-        return jobs.sorted { (position[$0.priority] ?? 0, $0.scheduledAt, $0.id) < (position[$1.priority] ?? 0, $1.scheduledAt, $1.id) }
+        let ordered = claimed.sorted {
+            (position[$0.priority] ?? 0, $0.scheduledAt, $0.id) < (position[$1.priority] ?? 0, $1.scheduledAt, $1.id)
+        }
+        return (applied, ordered)
     }
 
-    /// Applies every outcome whose worker still holds the lease in one statement; also says
-    /// whether any job went back to the queue, so waiting workers are woken.
-    private func complete(_ outcomes: [JobOutcome], on connection: PostgresConnection) async throws -> (Set<JobID>, Bool) {
+    private static func turnQuery(_ outcomes: [JobOutcome], _ request: ClaimRequest?) -> PostgresQuery {
         var kinds: [String] = [], results: [ByteBuffer] = [], errors: [String] = [], permanents: [Bool] = [], times: [Date] = []
         for outcome in outcomes {
             var (result, failure, time) = (ByteBuffer(), JobFailure?.none, outcome.finishedAt)
@@ -152,32 +138,67 @@ extension PostgresJobStore {
             permanents.append(failure?.permanent ?? false)
             times.append(time)
         }
-        let rows = try await connection.query("""
-            UPDATE conveyor_jobs j SET
-                state = CASE v.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'released' THEN 'queued' ELSE 'scheduled' END,
-                result = CASE WHEN v.kind = 'completed' THEN v.result ELSE j.result END,
-                error = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.error ELSE j.error END,
-                error_permanent = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.permanent
-                    ELSE j.error_permanent END,
-                attempts = CASE WHEN v.kind IN ('run_again', 'released') THEN j.attempts - 1 ELSE j.attempts END,
-                run_at = CASE WHEN v.kind IN ('retry', 'run_again') THEN v.at ELSE j.run_at END,
-                finished_at = CASE WHEN v.kind IN ('completed', 'failed') THEN v.at ELSE j.finished_at END,
-                progress_percent = CASE WHEN v.kind = 'completed' THEN 100 ELSE j.progress_percent END,
-                lease_owner = NULL, lease_expires_at = NULL
-            FROM unnest(\(outcomes.map(\.jobID.uuid))::uuid[], \(outcomes.map(\.workerID))::text[], \(kinds)::text[],
-                \(results)::bytea[], \(errors)::text[], \(permanents)::bool[], \(times)::timestamptz[])
-                AS v(id, worker, kind, result, error, permanent, at)
-            WHERE j.id = v.id AND j.state = 'running' AND j.lease_owner = v.worker
-            RETURNING j.id, v.kind
-            """, logger: logger)
-        var applied: Set<JobID> = []
-        var requeued = false
-        for try await (id, kind) in rows.decode((UUID, String).self) {
-            applied.insert(JobID(id))
-            if kind == "released" { requeued = true }
+        var binds = PostgresBindings()
+        binds.append(outcomes.map(\.jobID.uuid))
+        binds.append(outcomes.map(\.workerID))
+        binds.append(kinds)
+        binds.append(results)
+        binds.append(errors)
+        binds.append(permanents)
+        binds.append(times)
+        binds.append(request?.priorityOrder.map(\.rank) ?? [])
+        binds.append(request?.limit ?? 0)
+        binds.append(request?.now ?? Date())
+        binds.append(request?.workerID ?? "")
+        binds.append(request?.leaseExpiresAt ?? Date())
+        var onlyQueues = ""
+        if let queues = request?.queues {
+            binds.append(queues)
+            onlyQueues = "AND queue = ANY($13::text[])"
         }
-        if requeued { try await notifyReady(on: connection) }
-        return (applied, requeued)
+        let notify = PostgresListener.channel
+        return PostgresQuery(unsafeSQL: """
+            WITH done AS (
+                UPDATE conveyor_jobs j SET
+                    state = CASE v.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'released' THEN 'queued'
+                        ELSE 'scheduled' END,
+                    result = CASE WHEN v.kind = 'completed' THEN v.result ELSE j.result END,
+                    error = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.error ELSE j.error END,
+                    error_permanent = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.permanent
+                        ELSE j.error_permanent END,
+                    attempts = CASE WHEN v.kind IN ('run_again', 'released') THEN j.attempts - 1 ELSE j.attempts END,
+                    run_at = CASE WHEN v.kind IN ('retry', 'run_again') THEN v.at ELSE j.run_at END,
+                    finished_at = CASE WHEN v.kind IN ('completed', 'failed') THEN v.at ELSE j.finished_at END,
+                    progress_percent = CASE WHEN v.kind = 'completed' THEN 100 ELSE j.progress_percent END,
+                    lease_owner = NULL, lease_expires_at = NULL
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::bool[], $7::timestamptz[])
+                    AS v(id, worker, kind, result, error, permanent, at)
+                WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker
+                RETURNING j.id, v.kind
+            ), settled AS (
+                SELECT array_agg(id) AS ids, coalesce(bool_or(kind = 'released'), false) AS requeued,
+                    CASE WHEN bool_or(kind = 'released') THEN pg_notify('\(notify)', '') END AS notified
+                FROM done
+            ), ready AS (
+                SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues) GROUP BY queue HAVING sum(n) > 0
+                EXCEPT SELECT queue FROM conveyor_paused_queues
+            ), picked AS (
+                SELECT c.id FROM ready
+                CROSS JOIN unnest($8::int8[]) WITH ORDINALITY AS p(rank, ord)
+                CROSS JOIN LATERAL (
+                    SELECT id, run_at FROM conveyor_jobs
+                    WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
+                    ORDER BY run_at, id LIMIT $9 FOR UPDATE SKIP LOCKED
+                ) c
+                ORDER BY p.ord, c.run_at, c.id LIMIT $9
+            ), claimed AS (
+                UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $10, lease_owner = $11,
+                    lease_expires_at = $12, progress_percent = 0, progress_stage = NULL, progress_message = NULL
+                FROM picked WHERE j.id = picked.id
+                RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
+            )
+            SELECT settled.ids, settled.requeued, claimed.* FROM settled LEFT JOIN claimed ON true
+            """, binds: binds)
     }
 
     public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
@@ -186,7 +207,7 @@ extension PostgresJobStore {
             var held: Set<JobID> = []
             let rows = try await connection.query("""
                 UPDATE conveyor_jobs SET lease_expires_at = \(leaseExpiresAt)
-                WHERE id = ANY(\(ids.map(\.uuid))::uuid[]) AND state = 'running' AND lease_owner = \(workerID)
+                WHERE id = ANY(\(ids.map(\.uuid))::uuid[]) AND \(unescaped: PostgresColumns.isRunning()) AND lease_owner = \(workerID)
                 RETURNING id
                 """, logger: self.logger)
             for try await id in rows.decode(UUID.self) { held.insert(JobID(id)) }
@@ -206,7 +227,7 @@ extension PostgresJobStore {
                     \(entries.map { $0.value.stage ?? "" })::text[], \(entries.map { $0.value.stage != nil })::bool[],
                     \(entries.map { $0.value.message ?? "" })::text[], \(entries.map { $0.value.message != nil })::bool[])
                     AS v(id, percent, stage, has_stage, message, has_message)
-                WHERE j.id = v.id AND j.state = 'running'
+                WHERE j.id = v.id AND \(unescaped: PostgresColumns.isRunning("j"))
                 """, logger: self.logger)
         }
     }

@@ -47,7 +47,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, S
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
                 if options.notifications {
-                    group.addTask { await PostgresListener(client: client, wakeup: wakeup, logger: logger).run() }
+                    group.addTask { await PostgresListener(client: client, wakeup: wakeup, options: options, logger: logger).run() }
                 }
             }
         }

@@ -11,6 +11,7 @@ struct PostgresListener {
 
     var client: PostgresClient
     var wakeup: WakeupBroadcaster
+    var options: PostgresStoreOptions
     var logger: Logger
 
     func run() async {
@@ -26,7 +27,9 @@ struct PostgresListener {
                 }
             } catch {
                 if Task.isCancelled { return }
-                logger.info("LISTEN connection lost; reconnecting", metadata: ["error": "\(String(describing: error))", "retry.in": "\(delay)"])
+                logger.info(
+                    "LISTEN connection lost; reconnecting",
+                    metadata: ["error": "\(PostgresFailure.explain(error, options, doing: "listen"))", "retry.in": "\(delay)"])
             }
             // A connection that stayed up a while resets the backoff.
             if ContinuousClock.now - started > .seconds(30) { delay = .milliseconds(100) }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Conveyor
 import Diagnostics
 import Foundation
+import ConveyorPostgres
+import ConveyorStores
 import Logging
 
 /// `conveyor bench`: enqueues N no-op jobs, burns them down, then measures end-to-end latency.
@@ -12,7 +14,10 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             Three phases: enqueue --jobs no-op jobs in batches of 1000 (enqueuePerSec); start the \
             workers and time until every job completed (processPerSec); then run 500 jobs one at \
-            a time, each timed from the enqueue call to its completion event (latencyMs).
+            a time, each timed from the enqueue call to its completion event (latencyMs). On \
+            PostgreSQL a fourth phase enqueues 500 jobs one at a time through a second connection \
+            pool, as another machine would, and times each until a worker starts it: the worker \
+            hears of it only through LISTEN/NOTIFY (notifyStartMs).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -29,6 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
         let report = try await storeOptions.withStore { store in try await measure(store, logger: logger) }
+
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -72,14 +78,37 @@ struct BenchCommand: AsyncParsableCommand {
             }
             latencies.append((ContinuousClock.now - start).seconds * 1000)
         }
+        latencies.sort()
+        var notifyLatencies: [Double]?
+        if store is PostgresJobStore {
+            notifyLatencies = try await StoreLocation(storeOptions.store).withStore { other in
+                try await startLatencies(enqueuingThrough: other, runningOn: runtime)
+            }
+        }
         runtime.shutdown()
         try await workerTask.value
-        latencies.sort()
 
         return BenchReport(
             store: storeOptions.safeDescription, jobs: jobs, workers: workers,
             enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
-            latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)))
+            latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)),
+            notifyStartMs: notifyLatencies.map { .init(p50: percentile($0, 0.50), p99: percentile($0, 0.99)) })
+    }
+
+    /// Enqueue through `other` (its own connections), until `runtime` reports the job running.
+    private func startLatencies(enqueuingThrough other: any JobStore, runningOn runtime: ConveyorRuntime) async throws -> [Double] {
+        var latencies: [Double] = []
+        for _ in 0..<500 {
+            let events = runtime.events()
+            let start = ContinuousClock.now
+            let job = NewJob(type: NoopHandler.name, payload: Data("{}".utf8))
+            _ = try await other.enqueue([job], maxQueueSize: nil)
+            for await event in events {
+                if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .running { break }
+            }
+            latencies.append((ContinuousClock.now - start).seconds * 1000)
+        }
+        return latencies.sorted()
     }
 
     private func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -101,6 +130,8 @@ struct BenchReport: Encodable {
     var enqueuePerSec: Int
     var processPerSec: Int
     var latencyMs: Latency
+    /// Enqueued by another connection pool, until a worker started it (PostgreSQL only).
+    var notifyStartMs: Latency?
 
     var table: String {
         """
@@ -111,6 +142,6 @@ struct BenchReport: Encodable {
         processed/s      \(processPerSec)
         latency p50      \(latencyMs.p50) ms
         latency p99      \(latencyMs.p99) ms
-        """
+        """ + (notifyStartMs.map { "\nNOTIFY→start p50 \($0.p50) ms\nNOTIFY→start p99 \($0.p99) ms" } ?? "")
     }
 }
