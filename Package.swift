@@ -205,6 +205,15 @@ let package = Package(
             name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(
+            name: "ConveyorPostgresTests",
+            dependencies: [
+                "Conveyor", "ConveyorPostgres", "ConveyorTesting", "Diagnostics", "TestSupport",
+                // Fault tests run the real binary.
+                "conveyor",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ConveyorSQLiteTests",
             dependencies: [
                 "Conveyor", "ConveyorSQLite", "Diagnostics", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -39,6 +39,13 @@ public final class PostgresTestServer: Sendable {
     public static func freshDatabase(on url: String) async throws -> String {
         let options = try PostgresStoreOptions(url: url)
         let name = "conveyor_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await execute("CREATE DATABASE \(name)", on: url)
+        return url.replacingOccurrences(of: "/\(options.database)?", with: "/\(name)?")
+    }
+
+    /// Runs one SQL statement on the database at `url`, as a test's setup or sabotage.
+    public static func execute(_ sql: String, on url: String) async throws {
+        let options = try PostgresStoreOptions(url: url)
         let configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password, database: options.database,
             tls: .disable)
@@ -47,13 +54,12 @@ public final class PostgresTestServer: Sendable {
             on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 1, logger: logger
         ).get()
         do {
-            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger) {}
+            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
             try await connection.close()
         } catch {
             try? await connection.close()
             throw error
         }
-        return url.replacingOccurrences(of: "/\(options.database)?", with: "/\(name)?")
     }
 
     /// A new database on the shared server, or `nil` when the Postgres tests are skipped.
@@ -95,17 +101,22 @@ public final class PostgresTestServer: Sendable {
 
     deinit { stop() }
 
+    /// Runs the script; its output goes to a file, not a pipe, since the server it starts keeps
+    /// every inherited descriptor open and a pipe would never reach its end.
     private static func control(_ command: String, _ directory: String) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: FixturePaths.root.appendingPathComponent("postgres/test_postgres.sh").path)
+        process.executableURL = FixturePaths.root.appendingPathComponent("postgres/test_postgres.sh")
         process.arguments = [command, directory]
-        let output = Pipe()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-pg-control-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try output.close()
+        let text = try String(contentsOf: log, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0 else {
             throw PostgresTestError(message: "test_postgres.sh \(command) failed (\(process.terminationStatus)): \(text)")
         }

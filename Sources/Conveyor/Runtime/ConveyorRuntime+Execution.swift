@@ -50,21 +50,26 @@ extension ConveyorRuntime {
         return settlement
     }
 
-    /// Writes a batch of outcomes, retrying a failing store a little, and announces the ones
-    /// the store applied.
+    /// Writes a batch of outcomes and announces the ones the store applied. A failing store (a
+    /// database restarting, a network blip) is retried with backoff for as long as the leases
+    /// last: outcomes written late still count, and once the leases have lapsed the jobs are
+    /// rescued and run again anyway, so the outcomes are dropped then.
     func settle(_ settlement: Settlement) async {
         guard !settlement.outcomes.isEmpty else { return }
-        for attempt in 1...3 {
+        let giveUp = ContinuousClock.now + configuration.leaseDuration
+        var delay = Duration.milliseconds(100)
+        for attempt in 1... {
             do {
                 announce(try await store.complete(settlement.outcomes), of: settlement)
                 return
             } catch {
                 logger.error("Recording job outcomes failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                if attempt == 3 {
+                if Task.isCancelled || ContinuousClock.now + delay >= giveUp {
                     logger.error("Giving up on \(settlement.outcomes.count) outcomes; their leases will expire and the jobs will run again")
                     return
                 }
-                try? await Task.sleep(for: .milliseconds(100 * attempt))
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
             }
         }
     }

@@ -15,6 +15,19 @@ as_owner() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# pg_ctl as the owner, with no descriptor but stdin/out/err (pointed away): the server it leaves
+# running would otherwise hold whatever our caller passed down, and a caller waiting for those to
+# close (a pipe's end, a process monitor) would wait for the server.
+pg_ctl_detached() {
+    (
+        for fd in /proc/self/fd/*; do
+            n=${fd##*/}
+            if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null || true; fi
+        done
+        as_owner "$bin/pg_ctl" "$@" </dev/null >/dev/null 2>&1
+    )
+}
+
 case $command in
 start)
     rm -rf "$dir"
@@ -26,14 +39,14 @@ start)
     as_owner "$bin/initdb" -D "$dir/data" -U conveyor --pwfile="$dir/password" --auth=scram-sha-256 -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     # Throwaway data: no fsync. Enough connections for several workers and the conformance suite.
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+    pg_ctl_detached -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start \
         || { cat "$dir/server.log" >&2; exit 1; }
     PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U conveyor conveyor
     echo "postgres://conveyor:$password@127.0.0.1:$port/conveyor?sslmode=disable" | tee "$dir/url"
     ;;
 restart)
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null
+    pg_ctl_detached -D "$dir/data" -l "$dir/server.log" -m fast -w -t 30 restart
     ;;
 stop)
     if [ -d "$dir/data" ]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi

@@ -1,0 +1,141 @@
+import Conveyor
+import ConveyorPostgres
+import Foundation
+import Testing
+import TestSupport
+
+/// Many processes, one database, as operators run it: `conveyor worker` processes sharing the
+/// work, one killed with SIGKILL, the database restarted under them. The test process enqueues
+/// and watches, as the API server would.
+@Suite("Postgres store: real processes")
+struct PostgresProcessTests {
+    func sleepJobs(_ count: Int, ms: Int) -> [NewJob] {
+        (0..<count).map { _ in NewJob(type: "sleep", payload: Data(#"{"ms":\#(ms)}"#.utf8), maxAttempts: 5) }
+    }
+
+    /// Polls `condition` until it holds; fails the test after `limit`, a safety net only.
+    func waitUntil(_ what: String, limit: Duration = .seconds(120), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw ProductProcess.Failure(message: "timed out waiting until \(what)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    func worker(_ url: String, lease: Duration = .seconds(30)) throws -> ProductProcess {
+        try ProductProcess(
+            "conveyor", ["worker", "--store", url, "--workers", "8"],
+            environment: ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"])
+    }
+
+    @Test("two workers share the work; one killed with SIGKILL loses nothing and its jobs re-run within a few lease lengths")
+    func killedWorker() async throws {
+        guard let url = try await PostgresTestServer.freshDatabase() else { return }
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let total = 160
+        let enqueued = try await store.enqueue(sleepJobs(total, ms: 300), maxQueueSize: nil)
+        let lease = Duration.seconds(2)
+        let victim = try worker(url, lease: lease)
+        let survivor = try worker(url, lease: lease)
+
+        var holders: Set<String> = []
+        try await waitUntil("both workers hold jobs and some completed") {
+            let running = try await store.jobs(matching: JobFilter(status: .running, limit: 1000)).jobs
+            holders.formUnion(running.compactMap(\.lease?.workerID))
+            let completed = try await store.stats(now: Date()).count(.completed)
+            return holders.count == 2 && completed >= 20
+        }
+        // The victim's running jobs, read right after the kill: nobody renews their leases now.
+        victim.kill(SIGKILL)
+        #expect(try await victim.finish().status == SIGKILL)
+        let killedAt = ContinuousClock.now
+        let running = try await store.jobs(matching: JobFilter(status: .running, limit: 1000)).jobs
+        let survivorID = try #require(await survivorWorkerID(store, among: holders, running: running))
+        let interrupted = running.filter { $0.lease?.workerID != survivorID }.map(\.id)
+        #expect(!interrupted.isEmpty, "the killed worker held no jobs")
+
+        try await waitUntil("the interrupted jobs completed") {
+            for id in interrupted where try await store.job(id)?.status != .completed { return false }
+            return true
+        }
+        let recovery = ContinuousClock.now - killedAt
+        try await waitUntil("every job completed") { try await store.stats(now: Date()).count(.completed) == total }
+        survivor.kill(SIGTERM)
+        #expect(try await survivor.finish().status == 0)
+
+        #expect(recovery < lease * 6, "interrupted jobs took \(recovery) to run again with a \(lease) lease")
+        for result in enqueued {
+            let job = try #require(try await store.job(result.job.id))
+            #expect(job.status == .completed)
+            // At-least-once: the interrupted ones ran a second time, the rest exactly once.
+            #expect(job.attempts == (interrupted.contains(job.id) ? 2 : 1))
+        }
+        try await store.close()
+    }
+
+    /// Which of the two holders is still alive: the one whose leases keep being renewed.
+    private func survivorWorkerID(_ store: PostgresJobStore, among holders: Set<String>, running: [Job]) async throws -> String? {
+        let before = Dictionary(running.compactMap { job in job.lease.map { (job.id, $0) } }, uniquingKeysWith: { first, _ in first })
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(200))
+            let now = try await store.jobs(matching: JobFilter(status: .running, limit: 1000)).jobs
+            // A renewed lease, or a job claimed since the kill, shows who is alive.
+            for job in now {
+                guard let lease = job.lease else { continue }
+                if let old = before[job.id], lease.expiresAt > old.expiresAt { return lease.workerID }
+                if before[job.id] == nil && holders.contains(lease.workerID) { return lease.workerID }
+            }
+        }
+        return nil
+    }
+
+    @Test("PostgreSQL restarted mid-run: the workers reconnect and every job completes")
+    func databaseRestart() async throws {
+        // A private server: restarting the shared one would cut the other tests' connections.
+        guard try PostgresTestServer.sharedURL() != nil else { return }
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let url = server.url
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let total = 120
+        let enqueued = try await store.enqueue(sleepJobs(total, ms: 250), maxQueueSize: nil)
+        let lease = Duration.seconds(5)
+        let workers = try [worker(url, lease: lease), worker(url, lease: lease)]
+        try await waitUntil("some jobs completed") { try await store.stats(now: Date()).count(.completed) >= 15 }
+
+        try server.restart()
+
+        try await waitUntil("every job completed after the restart") {
+            // The test's own store reconnects like the workers do; a failed poll just tries again.
+            (try? await store.stats(now: Date()).count(.completed)) == total
+        }
+        for process in workers { process.kill(SIGTERM) }
+        for process in workers { #expect(try await process.finish().status == 0) }
+        for result in enqueued {
+            let job = try #require(try await store.job(result.job.id))
+            #expect(job.status == .completed)
+        }
+        try await store.close()
+    }
+
+    @Test("migrate reports what it applied and never prints the password; a bad URL or password stops it with one line")
+    func migrateCommand() async throws {
+        guard let url = try await PostgresTestServer.freshDatabase() else { return }
+        let password = try #require(try PostgresStoreOptions(url: url).password)
+        let first = try await ProductProcess("conveyor", ["migrate", "--store", url]).finish()
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("applied v1-jobs"))
+        let again = try await ProductProcess("conveyor", ["migrate", "--store", url]).finish()
+        #expect(again.stdout.contains("schema is current (v1-jobs)"))
+        let wrong = url.replacingOccurrences(of: password, with: "wrong-\(password)")
+        let refused = try await ProductProcess("conveyor", ["migrate", "--store", wrong]).finish()
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("password authentication failed"))
+        let badURL = try await ProductProcess("conveyor", ["migrate", "--store", url + "&pool=3"]).finish()
+        #expect(badURL.status != 0)
+        #expect(badURL.stderr.contains("unknown postgres URL parameter 'pool'"))
+        for output in [first, again, refused, badURL] {
+            #expect(!(output.stdout + output.stderr).contains(password))
+        }
+    }
+}

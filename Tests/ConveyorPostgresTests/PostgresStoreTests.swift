@@ -1,0 +1,135 @@
+import Conveyor
+import ConveyorPostgres
+import ConveyorTesting
+import Diagnostics
+import Foundation
+import Testing
+import TestSupport
+
+/// What the conformance suite cannot see: nodes migrating together, a database from a newer
+/// build, wake-ups through LISTEN/NOTIFY, and errors that never show the password.
+@Suite("Postgres store")
+struct PostgresStoreTests {
+    /// A fresh database, or `nil` when plain `swift test` skips PostgreSQL.
+    func database() async throws -> String? {
+        try await PostgresTestServer.freshDatabase()
+    }
+
+    @Test("nodes starting together take turns migrating: one applies the schema, all open it")
+    func concurrentMigrations() async throws {
+        guard let url = try await database() else { return }
+        let stores = try await withThrowingTaskGroup(of: PostgresJobStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresJobStore.connect(PostgresStoreOptions(url: url)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(stores.filter { !$0.appliedMigrations.isEmpty }.count == 1)
+        #expect(stores.allSatisfy { $0.schemaVersion == "v1-jobs" })
+        for store in stores { try await store.close() }
+    }
+
+    @Test("a schema written by a newer build is refused, naming the migration, and left as it was")
+    func newerSchema() async throws {
+        guard let url = try await database() else { return }
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        _ = try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], maxQueueSize: nil)
+        try await store.close()
+        try await PostgresTestServer.execute("INSERT INTO conveyor_migrations (version) VALUES ('v99-from-the-future')", on: url)
+        let error = await #expect(throws: ConveyorError.self) { try await PostgresJobStore.connect(PostgresStoreOptions(url: url)) }
+        #expect(error?.code == .storeUnavailable)
+        #expect(error?.message.contains("v99-from-the-future") == true)
+        #expect(error?.message.contains("newer Conveyor") == true)
+    }
+
+    @Test("connection problems are one line naming the server and the cause, never the password")
+    func connectionErrors() async throws {
+        guard let url = try PostgresTestServer.sharedURL() else { return }
+        let good = try PostgresStoreOptions(url: url)
+        var wrongPassword = good
+        wrongPassword.password = "not-the-password-xyzzy"
+        var noDatabase = good
+        noDatabase.database = "no_such_database"
+        var closedPort = good
+        closedPort.port = 1
+        for (options, cause) in [(wrongPassword, "password authentication failed"), (noDatabase, "does not exist"), (closedPort, "cannot connect")] {
+            let error = await #expect(throws: ConveyorError.self) {
+                try await PostgresJobStore.connect(options, requestTimeout: .seconds(10))
+            }
+            let message = error?.message ?? ""
+            #expect(message.contains(cause), "\(message)")
+            #expect(message.contains("\(options.host):\(options.port)"))
+            #expect(!message.contains("not-the-password-xyzzy") && !message.contains(good.password ?? "-"))
+        }
+    }
+
+    /// A runtime that polls only every 60 s, so a prompt start can only come from a wake-up.
+    func idleRuntime(_ store: PostgresJobStore) throws -> ConveyorRuntime {
+        try ConveyorRuntime(
+            store: store, plugins: [DiagnosticsPlugin()],
+            configuration: RuntimeConfiguration(concurrency: 4, pollInterval: .seconds(60)))
+    }
+
+    @Test("a job enqueued by another node wakes an idle worker through LISTEN/NOTIFY")
+    func notifyWakesWorkers() async throws {
+        guard let url = try await database() else { return }
+        let worker = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let enqueuer = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let runtime = try idleRuntime(worker)
+        let running = Task { try await runtime.run() }
+        // Let the first poll pass, so what follows is only woken by NOTIFY.
+        try await Task.sleep(for: .milliseconds(500))
+        let events = runtime.events()
+        let job = NewJob(type: "noop", payload: Data("{}".utf8))
+        _ = try await enqueuer.enqueue([job], maxQueueSize: nil)
+        let started = ContinuousClock.now
+        for await event in events {
+            if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+        }
+        // Far below the 60 s poll: only the notification can explain it.
+        #expect(ContinuousClock.now - started < .seconds(30))
+        runtime.shutdown()
+        try await running.value
+        try await worker.close()
+        try await enqueuer.close()
+    }
+
+    @Test("with notify=off (PgBouncer transaction pooling) workers find work by polling")
+    func pollingWithoutNotify() async throws {
+        guard let url = try await database() else { return }
+        let options = try PostgresStoreOptions(url: url + "&notify=off")
+        let worker = try await PostgresJobStore.connect(options)
+        let enqueuer = try await PostgresJobStore.connect(options)
+        let runtime = try ConveyorRuntime(
+            store: worker, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(200)))
+        let running = Task { try await runtime.run() }
+        let jobs = (0..<5).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
+        _ = try await enqueuer.enqueue(jobs, maxQueueSize: nil)
+        for job in jobs {
+            while try await enqueuer.job(job.id)?.status != .completed { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        runtime.shutdown()
+        try await running.value
+        try await worker.close()
+        try await enqueuer.close()
+    }
+
+    @Test("a batch racing another node for the same dedup key gets that node's job, never two")
+    func dedupRace() async throws {
+        guard let url = try await database() else { return }
+        let stores = try await withThrowingTaskGroup(of: PostgresJobStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresJobStore.connect(PostgresStoreOptions(url: url)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for round in 0..<10 {
+            let ids = try await withThrowingTaskGroup(of: JobID.self) { group in
+                for store in stores {
+                    group.addTask {
+                        try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8), dedupKey: "race-\(round)")], maxQueueSize: nil)[0].job.id
+                    }
+                }
+                return try await group.reduce(into: Set<JobID>()) { $0.insert($1) }
+            }
+            #expect(ids.count == 1, "round \(round): \(ids.count) jobs for one key")
+        }
+        for store in stores { try await store.close() }
+    }
+}
