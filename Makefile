@@ -6,11 +6,15 @@ SHELL := /bin/bash
 # (GRDB links the system library), libcurl for ConveyorCurl, FFmpeg's libraries for MediaProbe;
 # python3 runs the HTTP fixture server and the Bot API double, curl and ffmpeg are what the media
 # benchmarks compare with; python3-aiosmtpd (for Debian's /usr/bin/python3) and openssl make the
-# SMTP server email tests send to, with its self-signed certificate.
+# SMTP server email tests send to, with its self-signed certificate; postgresql is the server
+# `make test` starts for the PostgreSQL store's tests (never a system-wide service).
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-TEST_PACKAGES := python3 curl ffmpeg python3-aiosmtpd openssl
+TEST_PACKAGES := python3 curl ffmpeg python3-aiosmtpd openssl postgresql
 
-.PHONY: deps build test check-leaks bench bench-media bench-etl sample clean
+.PHONY: deps build test check-leaks bench bench-postgres bench-media bench-etl sample clean
+
+# A throwaway PostgreSQL on a free loopback port (Tests/Fixtures/postgres/test_postgres.sh).
+TEST_POSTGRES := /tmp/conveyor-make-postgres
 
 deps:
 	@command -v swift >/dev/null || { echo "swift is not on PATH (expected /opt/swift)"; exit 1; }
@@ -20,9 +24,13 @@ deps:
 build: deps
 	swift build
 
+# The whole suite, with a PostgreSQL started for it and stopped after, however the run ends.
+# CONVEYOR_TEST_REQUIRE_POSTGRES makes the Postgres tests fail, never skip, without it.
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	url=$$(Tests/Fixtures/postgres/test_postgres.sh start $(TEST_POSTGRES)-$$$$); \
+	trap 'Tests/Fixtures/postgres/test_postgres.sh stop $(TEST_POSTGRES)-'$$$$ EXIT; \
+	CONVEYOR_TEST_POSTGRES_URL="$$url" CONVEYOR_TEST_REQUIRE_POSTGRES=1 swift test --skip-build
 	$(MAKE) check-leaks
 
 # Every media fixture probed by a build with AddressSanitizer; LeakSanitizer fails the run on
@@ -38,6 +46,15 @@ bench: deps
 	.build/release/conveyor bench --store memory: --jobs 200000 --workers 64
 	rm -f .build/bench.db .build/bench.db-wal .build/bench.db-shm
 	.build/release/conveyor bench --store sqlite:.build/bench.db --jobs 100000 --workers 64
+
+# The same bench on PostgreSQL on this machine (a fresh server, fsync on), workers in one process;
+# it adds NOTIFY→start: jobs enqueued through a second connection pool, timed until started.
+bench-postgres: deps
+	swift build -c release --product conveyor
+	url=$$(Tests/Fixtures/postgres/test_postgres.sh start $(TEST_POSTGRES)-bench-$$$$ durable); \
+	trap 'Tests/Fixtures/postgres/test_postgres.sh stop $(TEST_POSTGRES)-bench-'$$$$ EXIT; \
+	.build/release/conveyor bench --store "$$url" --jobs 100000 --workers 128; \
+	.build/release/conveyor bench --store "$$url" --jobs 100000 --workers 256
 
 # Download throughput vs curl on a 200 MB file, RSS while 3× the budget downloads, probe vs
 # ffprobe, and video-to-telegram end to end on a 39 MB MP4 (the Bot API double in --bench mode).

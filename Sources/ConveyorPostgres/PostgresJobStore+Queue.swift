@@ -216,18 +216,28 @@ extension PostgresJobStore {
         return Set(ids).subtracting(held)
     }
 
+    /// Keeps the latest progress and, unless notifications are off, NOTIFYs it in the same
+    /// statement so servers on other machines can show it.
     public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
         guard !updates.isEmpty else { return }
         let entries = Array(updates)
+        let notify = options.notifications
+        let origin = origin
         try await statement("record progress") { connection in
             try await connection.execute("""
-                UPDATE conveyor_jobs j SET progress_percent = v.percent,
-                    progress_stage = CASE WHEN v.has_stage THEN v.stage END, progress_message = CASE WHEN v.has_message THEN v.message END
-                FROM unnest(\(entries.map(\.key.uuid))::uuid[], \(entries.map(\.value.percent))::float8[],
-                    \(entries.map { $0.value.stage ?? "" })::text[], \(entries.map { $0.value.stage != nil })::bool[],
-                    \(entries.map { $0.value.message ?? "" })::text[], \(entries.map { $0.value.message != nil })::bool[])
-                    AS v(id, percent, stage, has_stage, message, has_message)
-                WHERE j.id = v.id AND \(unescaped: PostgresColumns.isRunning("j"))
+                WITH updated AS (
+                    UPDATE conveyor_jobs j SET progress_percent = v.percent,
+                        progress_stage = CASE WHEN v.has_stage THEN v.stage END, progress_message = CASE WHEN v.has_message THEN v.message END
+                    FROM unnest(\(entries.map(\.key.uuid))::uuid[], \(entries.map(\.value.percent))::float8[],
+                        \(entries.map { $0.value.stage ?? "" })::text[], \(entries.map { $0.value.stage != nil })::bool[],
+                        \(entries.map { $0.value.message ?? "" })::text[], \(entries.map { $0.value.message != nil })::bool[])
+                        AS v(id, percent, stage, has_stage, message, has_message)
+                    WHERE j.id = v.id AND \(unescaped: PostgresColumns.isRunning("j"))
+                    RETURNING j.id, j.type, j.progress_percent, j.progress_stage, j.progress_message)
+                SELECT count(pg_notify(\(PostgresProgressNotice.channel), json_build_object(
+                    'origin', \(origin)::text, 'id', id, 'type', type, 'percent', progress_percent, 'stage', progress_stage,
+                    'message', left(progress_message, 2000))::text))
+                FROM updated WHERE \(notify)
                 """, logger: self.logger)
         }
     }

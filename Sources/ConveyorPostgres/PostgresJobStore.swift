@@ -1,5 +1,6 @@
 public import Conveyor
 public import Logging
+import Foundation
 import NIOSSL
 import PostgresNIO
 
@@ -11,7 +12,8 @@ import PostgresNIO
 /// work ready send `pg_notify`, and every store LISTENs, so idle workers wake at once (polling is
 /// the fallback, and the only way with `notify=off`). Connections lost are re-opened with backoff
 /// by the pool; a call that cannot get one in ``requestTimeout`` fails and the runtime tries again.
-public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, Sendable {
+/// Progress reports travel the same way, so a server shows progress of jobs running elsewhere.
+public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, ClosableStore, Sendable {
     /// Where it connects (prints without the password).
     public let options: PostgresStoreOptions
     /// Migrations this open applied (empty when the schema was current): what `conveyor migrate` reports.
@@ -24,6 +26,9 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, S
     let client: PostgresClient
     let logger: Logger
     let wakeup: WakeupBroadcaster
+    let events: PostgresEventFanout
+    /// Tags this store's progress notifications, so its own listener skips them.
+    let origin: String
     private let background: Task<Void, Never>
 
     /// Connects, checks the server answers with these credentials, and migrates the schema (under
@@ -43,22 +48,25 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, S
         poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: try probe.clientConfiguration(), backgroundLogger: poolLogger)
         let wakeup = WakeupBroadcaster()
+        let events = PostgresEventFanout()
+        let origin = UUID().uuidString
         let background = Task {
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
                 if options.notifications {
-                    group.addTask { await PostgresListener(client: client, wakeup: wakeup, options: options, logger: logger).run() }
+                    group.addTask { await PostgresListener(client: client, wakeup: wakeup, events: events, origin: origin, options: options, logger: logger).run() }
                 }
             }
         }
         return PostgresJobStore(
             options: options, applied: applied, version: all.last ?? "none", requestTimeout: requestTimeout,
-            client: client, logger: logger, wakeup: wakeup, background: background)
+            client: client, logger: logger, wakeup: wakeup, events: events, origin: origin, background: background)
     }
 
     private init(
         options: PostgresStoreOptions, applied: [String], version: String, requestTimeout: Duration,
-        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, background: Task<Void, Never>
+        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: PostgresEventFanout, origin: String,
+        background: Task<Void, Never>
     ) {
         self.options = options
         appliedMigrations = applied
@@ -67,6 +75,8 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, S
         self.client = client
         self.logger = logger
         self.wakeup = wakeup
+        self.events = events
+        self.origin = origin
         self.background = background
     }
 
@@ -78,6 +88,10 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, ClosableStore, S
 
     public func wakeups() -> AsyncStream<Void> {
         wakeup.stream()
+    }
+
+    public func sharedEvents() -> AsyncStream<JobEvent> {
+        events.stream()
     }
 }
 

@@ -1,9 +1,10 @@
 import Conveyor
+import Foundation
 import Logging
 import PostgresNIO
 
-/// Holds one connection LISTENing on ``channel`` and turns each notification into a wake-up of
-/// this process's workers. A lost connection is re-opened with backoff (0.1 s doubling to 5 s);
+/// Holds one connection LISTENing on ``channel``, turning each notification into a wake-up of
+/// this process's workers, and on the progress channel, passing other processes' reports on. A lost connection is re-opened with backoff (0.1 s doubling to 5 s);
 /// reconnecting also wakes the workers, since notifications sent meanwhile were missed.
 struct PostgresListener {
     /// What writers `pg_notify` when jobs become ready.
@@ -11,6 +12,9 @@ struct PostgresListener {
 
     var client: PostgresClient
     var wakeup: WakeupBroadcaster
+    var events: PostgresEventFanout
+    /// This store's own id: its own progress reports come back and are skipped.
+    var origin: String
     var options: PostgresStoreOptions
     var logger: Logger
 
@@ -20,9 +24,18 @@ struct PostgresListener {
             let started = ContinuousClock.now
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
-                        wakeup.signal()
-                        for try await _ in notifications { wakeup.signal() }
+                    try await connection.listen(on: Self.channel) { wakeups in
+                        try await connection.listen(on: PostgresProgressNotice.channel) { progress in
+                            wakeup.signal()
+                            try await withThrowingDiscardingTaskGroup { group in
+                                group.addTask {
+                                    for try await _ in wakeups { wakeup.signal() }
+                                    throw CancellationError()
+                                }
+                                for try await notification in progress { relay(notification.payload) }
+                                throw CancellationError()
+                            }
+                        }
                     }
                 }
             } catch {
@@ -36,5 +49,13 @@ struct PostgresListener {
             do { try await Task.sleep(for: delay) } catch { return }
             delay = min(delay * 2, .seconds(5))
         }
+    }
+
+    private func relay(_ payload: String) {
+        guard events.hasSubscribers,
+              let notice = try? JSONDecoder().decode(PostgresProgressNotice.self, from: Data(payload.utf8)),
+              notice.origin != origin
+        else { return }
+        events.emit(notice.event)
     }
 }

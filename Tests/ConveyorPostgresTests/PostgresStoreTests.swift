@@ -132,4 +132,49 @@ struct PostgresStoreTests {
         }
         for store in stores { try await store.close() }
     }
+
+    @Test("progress of a job running in another process reaches this process's events, in order")
+    func progressAcrossProcesses() async throws {
+        guard let url = try await database() else { return }
+        let workerStore = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let observerStore = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        // The observer plays the API server: it runs, but works a queue nobody uses.
+        let observer = try ConveyorRuntime(
+            store: observerStore, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 1, queues: ["elsewhere"]))
+        let worker = try ConveyorRuntime(store: workerStore, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 2))
+        let observing = Task { try await observer.run() }
+        let events = observer.events()
+        try await Task.sleep(for: .milliseconds(300))
+        let working = Task { try await worker.run() }
+        let job = NewJob(type: "sleep", payload: Data(#"{"ms":1500}"#.utf8))
+        _ = try await workerStore.enqueue([job], maxQueueSize: nil)
+
+        var percents: [Double] = []
+        let collect = Task {
+            for await event in events {
+                guard case .progress(let update) = event, update.jobID == job.id else { continue }
+                percents.append(update.progress.percent)
+                if update.progress.message?.hasPrefix("Slept") == true && percents.count >= 3 { break }
+            }
+            return percents
+        }
+        let seen = try await withThrowingTaskGroup(of: [Double]?.self) { group in
+            group.addTask { await collect.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(30))
+                collect.cancel()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        let relayed = try #require(seen, "no progress of the other process's job arrived")
+        #expect(relayed.count >= 3)
+        #expect(relayed == relayed.sorted(), "progress went backwards: \(relayed)")
+        for runtime in [worker, observer] { runtime.shutdown() }
+        try await working.value
+        try await observing.value
+        try await workerStore.close()
+        try await observerStore.close()
+    }
 }

@@ -45,4 +45,11 @@ public struct JobProgressUpdate: Sendable, Hashable {
     public var type: String
     public var progress: JobProgress
     public var timestamp: Date
+
+    public init(jobID: JobID, type: String, progress: JobProgress, timestamp: Date = Date()) {
+        self.jobID = jobID
+        self.type = type
+        self.progress = progress
+        self.timestamp = timestamp
+    }
 }

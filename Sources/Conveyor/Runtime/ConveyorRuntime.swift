@@ -107,6 +107,11 @@ public final class ConveyorRuntime: Service, Sendable {
                         for await _ in source.wakeups() { self.signal(work: true) }
                     }
                 }
+                if let source = self.store as? any JobEventSource {
+                    group.addTask {
+                        for await event in source.sharedEvents() where self.bus.hasSubscribers { self.bus.emit(event) }
+                    }
+                }
                 await self.coordinate()
                 group.cancelAll()
             }

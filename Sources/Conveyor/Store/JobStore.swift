@@ -69,6 +69,14 @@ public protocol JobWakeupSource: Sendable {
     func wakeups() -> AsyncStream<Void>
 }
 
+/// A store shared by several processes that carries progress reports between them (via
+/// LISTEN/NOTIFY on PostgreSQL), so a server shows the progress of jobs running on other machines.
+public protocol JobEventSource: Sendable {
+    /// Progress events of jobs run by *other* processes sharing the store; this process's own
+    /// events come from its runtime already.
+    func sharedEvents() -> AsyncStream<JobEvent>
+}
+
 /// A store holding resources (files, connections) to close at shutdown.
 public protocol ClosableStore: Sendable {
     func close() async throws

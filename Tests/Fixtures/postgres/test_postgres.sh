@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for the tests, on a free loopback port, as an unprivileged user.
-#   test_postgres.sh start DIR    initdb in DIR (created), start, print the postgres:// URL
+#   test_postgres.sh start DIR [durable]
+#                                 initdb in DIR (created), start, print the postgres:// URL;
+#                                 `durable` keeps fsync on (benchmarks), tests run without it
 #   test_postgres.sh restart DIR  fast restart (the tests' "database went away" fault)
 #   test_postgres.sh stop DIR     fast stop and remove DIR
 # Debian's `postgresql` package provides the binaries (`make deps` installs it). PostgreSQL
@@ -38,9 +40,12 @@ start)
     as_owner bash -c "umask 077; printf '%s\n' '$password' > '$dir/password'"
     as_owner "$bin/initdb" -D "$dir/data" -U conveyor --pwfile="$dir/password" --auth=scram-sha-256 -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
-    # Throwaway data: no fsync. Enough connections for several workers and the conformance suite.
+    # Throwaway data: no fsync unless asked. Enough connections for several workers and the
+    # conformance suite.
+    fsync=off
+    [ "${3:-}" = durable ] && fsync=on
     pg_ctl_detached -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c max_connections=300" start \
         || { cat "$dir/server.log" >&2; exit 1; }
     PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U conveyor conveyor
     echo "postgres://conveyor:$password@127.0.0.1:$port/conveyor?sslmode=disable" | tee "$dir/url"
