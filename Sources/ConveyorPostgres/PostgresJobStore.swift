@@ -26,7 +26,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
     let client: PostgresClient
     let logger: Logger
     let wakeup: WakeupBroadcaster
-    let events: PostgresEventFanout
+    let events: Broadcast<JobEvent>
     /// Tags this store's progress notifications, so its own listener skips them.
     let origin: String
     private let background: Task<Void, Never>
@@ -48,7 +48,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
         poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: try probe.clientConfiguration(), backgroundLogger: poolLogger)
         let wakeup = WakeupBroadcaster()
-        let events = PostgresEventFanout()
+        let events = Broadcast<JobEvent>(buffer: 1024)
         let origin = UUID().uuidString
         let background = Task {
             await withDiscardingTaskGroup { group in
@@ -65,7 +65,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
 
     private init(
         options: PostgresStoreOptions, applied: [String], version: String, requestTimeout: Duration,
-        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: PostgresEventFanout, origin: String,
+        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: Broadcast<JobEvent>, origin: String,
         background: Task<Void, Never>
     ) {
         self.options = options

@@ -12,7 +12,7 @@ struct PostgresListener {
 
     var client: PostgresClient
     var wakeup: WakeupBroadcaster
-    var events: PostgresEventFanout
+    var events: Broadcast<JobEvent>
     /// This store's own id: its own progress reports come back and are skipped.
     var origin: String
     var options: PostgresStoreOptions
@@ -52,10 +52,10 @@ struct PostgresListener {
     }
 
     private func relay(_ payload: String) {
-        guard events.hasSubscribers,
+        guard events.hasListeners,
               let notice = try? JSONDecoder().decode(PostgresProgressNotice.self, from: Data(payload.utf8)),
               notice.origin != origin
         else { return }
-        events.emit(notice.event)
+        events.send(notice.event)
     }
 }
