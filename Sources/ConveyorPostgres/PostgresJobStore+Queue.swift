@@ -6,18 +6,23 @@ import PostgresNIO
 extension PostgresJobStore {
     public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
         guard !newJobs.isEmpty else { return [] }
-        for attempt in 1... {
+        // A dedup key another node committed between our check and our insert: run again, and
+        // the second time its job is found and returned.
+        var attempt = 1
+        while true {
             do {
                 let results = try await transaction("enqueue") { connection in
                     try await self.enqueue(newJobs, maxQueueSize: maxQueueSize, on: connection)
                 }
                 if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
                 return results
-            } catch is PostgresRetry where attempt < 3 {
-                continue
+            } catch is PostgresRetry {
+                guard attempt < 3 else {
+                    throw ConveyorError(.conflict, "Other nodes kept enqueuing jobs with these dedup keys at the same moment; try again")
+                }
+                attempt += 1
             }
         }
-        fatalError("unreachable: the loop returns or throws")
     }
 
     private func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?, on connection: PostgresConnection) async throws -> [EnqueueResult] {
