@@ -40,6 +40,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging and service lifecycle.
@@ -109,12 +115,28 @@ let package = Package(
             path: "Plugins/TelegramUpload", swiftSettings: strict
         ),
 
+        // REST, WebSocket, dashboard, JWT and /metrics over a runtime.
+        .target(
+            name: "ConveyorServer",
+            dependencies: [
+                "Conveyor", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload", "EmailDelivery", "ETL",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorServer", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload",
+                "EmailDelivery", "ETL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
         ),
@@ -200,6 +222,17 @@ let package = Package(
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
         .testTarget(name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor"], swiftSettings: strict),
+        .testTarget(
+            name: "ConveyorServerTests",
+            dependencies: [
+                "ConveyorServer", "Conveyor", "ConveyorTesting", "ConveyorSQLite", "Diagnostics", "TestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                // CLI tests run the real binary against a real server.
+                "conveyor",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(
             name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "TestSupport"], swiftSettings: strict

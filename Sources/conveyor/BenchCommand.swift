@@ -33,7 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
-        let report = try await storeOptions.withStore { store in try await measure(store, logger: logger) }
+        let url = StoreOptions.url(in: try await storeOptions.settings())
+        let report = try await StoreOptions.withStore(url) { store in try await measure(store, url: url, logger: logger) }
 
         if json {
             let encoder = JSONEncoder()
@@ -44,7 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(_ store: any JobStore, logger: Logger) async throws -> BenchReport {
+    private func measure(_ store: any JobStore, url: String, logger: Logger) async throws -> BenchReport {
         let runtime = try ConveyorRuntime(
             store: store, plugins: [DiagnosticsPlugin()],
             configuration: RuntimeConfiguration(concurrency: workers, claimBatchSize: max(workers, 256), pollInterval: .milliseconds(50)),
@@ -81,7 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
         latencies.sort()
         var notifyLatencies: [Double]?
         if store is PostgresJobStore {
-            notifyLatencies = try await StoreLocation(storeOptions.store).withStore { other in
+            notifyLatencies = try await StoreLocation(url).withStore { other in
                 try await startLatencies(enqueuingThrough: other, runningOn: runtime)
             }
         }
@@ -89,7 +90,7 @@ struct BenchCommand: AsyncParsableCommand {
         try await workerTask.value
 
         return BenchReport(
-            store: storeOptions.safeDescription, jobs: jobs, workers: workers,
+            store: StoreOptions.safeDescription(url), jobs: jobs, workers: workers,
             enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
             latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)),
             notifyStartMs: notifyLatencies.map { .init(p50: percentile($0, 0.50), p99: percentile($0, 0.99)) })

@@ -7,7 +7,11 @@ struct ConveyorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conveyor",
         abstract: "Background jobs for Swift: workers, stores and tools.",
-        subcommands: [WorkerCommand.self, MigrateCommand.self, BenchCommand.self])
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, EnqueueCommand.self, StatusCommand.self, CancelCommand.self, RetryCommand.self,
+            DeadLetterCommand.self, MemoryCommand.self, HealthCommand.self, CleanCommand.self, MigrateCommand.self, TokenCommand.self,
+            BenchCommand.self,
+        ])
 
     static func main() async {
         do {

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorServer
 import EmailDelivery
 import ETL
 import Foundation
@@ -10,7 +11,9 @@ import VideoDownload
 /// unreadable value is one problem line naming the variable, its value and what is allowed.
 struct EnvironmentSettings {
     private let environment: [String: String]
-    private(set) var problems: [String] = []
+    /// The merged values (flags > environment > file), by environment name.
+    var values: [String: String] { environment }
+    var problems: [String] = []
 
     init(_ environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
@@ -22,6 +25,7 @@ struct EnvironmentSettings {
         configuration.concurrency = workers ?? integer("CONVEYOR_WORKERS") ?? configuration.concurrency
         configuration.leaseDuration = duration("CONVEYOR_LEASE") ?? configuration.leaseDuration
         configuration.defaultTimeout = duration("CONVEYOR_JOB_TIMEOUT") ?? configuration.defaultTimeout
+        configuration.drainTimeout = duration("CONVEYOR_DRAIN_TIMEOUT") ?? configuration.drainTimeout
         configuration.maxQueueSize = integer("CONVEYOR_MAX_QUEUE_SIZE") ?? configuration.maxQueueSize
         configuration.memory.maxTotal = bytes("CONVEYOR_MAX_TOTAL_MEMORY") ?? configuration.memory.maxTotal
         configuration.memory.maxPerJob = bytes("CONVEYOR_MAX_MEMORY_PER_JOB") ?? configuration.memory.maxPerJob
@@ -74,6 +78,17 @@ struct EnvironmentSettings {
             problems += error.lines
             return nil
         }
+    }
+
+    /// Where and how the HTTP server listens, flags already applied.
+    mutating func serverConfiguration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = environment["CONVEYOR_HOST"] ?? configuration.host
+        configuration.port = integer("CONVEYOR_PORT") ?? configuration.port
+        configuration.maxBodySize = bytes("CONVEYOR_MAX_BODY_SIZE") ?? configuration.maxBodySize
+        configuration.rateLimitPerSecond = integer("CONVEYOR_RATE_LIMIT") ?? configuration.rateLimitPerSecond
+        problems += configuration.problems
+        return configuration
     }
 
     mutating func logLevel() -> Logger.Level {

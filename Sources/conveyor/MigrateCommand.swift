@@ -13,12 +13,13 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let report = try await storeOptions.withStore { store in
+        let url = StoreOptions.url(in: try await storeOptions.settings())
+        let report = try await StoreOptions.withStore(url) { store in
             let (name, applied, version): (String, [String], String)
             switch store {
             case let sqlite as SQLiteJobStore: (name, applied, version) = ("sqlite:\(sqlite.path)", sqlite.appliedMigrations, sqlite.schemaVersion)
             case let postgres as PostgresJobStore: (name, applied, version) = ("\(postgres.options)", postgres.appliedMigrations, postgres.schemaVersion)
-            default: return "\(storeOptions.safeDescription): nothing to migrate"
+            default: return "\(StoreOptions.safeDescription(url)): nothing to migrate"
             }
             return applied.isEmpty
                 ? "\(name): schema is current (\(version))"

@@ -26,7 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var queues: [String]?
 
     func run() async throws {
-        var settings = EnvironmentSettings()
+        var settings = EnvironmentSettings(try await storeOptions.settings())
         let configuration = settings.runtimeConfiguration(workers: workers, queues: queues)
         let level = settings.logLevel()
         let download = settings.downloadConfiguration()
@@ -39,10 +39,11 @@ struct WorkerCommand: AsyncParsableCommand {
         var logger = Logger(label: "conveyor.worker")
         logger.logLevel = level
 
-        try await storeOptions.withStore { store in
+        let url = StoreOptions.url(in: settings.values)
+        try await StoreOptions.withStore(url) { store in
             let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
             logger.info("Worker started", metadata: [
-                "store": "\(storeOptions.safeDescription)", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
+                "store": "\(StoreOptions.safeDescription(url))", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }

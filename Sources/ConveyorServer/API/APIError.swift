@@ -1,0 +1,55 @@
+public import Conveyor
+public import HTTPTypes
+public import Hummingbird
+
+/// An error as the API reports it: a status and `{"error": {"code", "message"}}`. Handlers
+/// throw these (or `ConveyorError`, mapped by ``init(_:)``) so every failure has one shape.
+public struct APIError: Error, Sendable, Hashable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    /// Extra headers, e.g. `Retry-After` on 429 and 503.
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    /// The status a runtime or store error maps to.
+    public init(_ error: ConveyorError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .unknownJobType, .invalidPayload, .invalidInput: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .queueFull, .shuttingDown, .storeUnavailable: .serviceUnavailable
+        default: .internalServerError
+        }
+        self.init(status, error.code.rawValue, error.message)
+    }
+
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "invalid_input", message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "A bearer token is required (Authorization: Bearer <JWT>)")
+    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+    static let adminOnly = APIError(.forbidden, "forbidden", "Only admins may do this")
+    static let shuttingDown = APIError(.serviceUnavailable, "shutting_down", "The server is shutting down and accepts no new jobs", headers: [.retryAfter: "5"])
+}
+
+extension APIError: ResponseGenerator {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    private struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Detail
+    }
+}

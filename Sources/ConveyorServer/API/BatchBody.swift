@@ -1,0 +1,6 @@
+import Foundation
+
+/// `POST /api/jobs/batch`.
+struct BatchBody: Decodable, Sendable {
+    let jobs: [EnqueueBody]
+}

@@ -1,0 +1,4 @@
+/// `POST /api/dead-letter/cleanup {"olderThan": "30d"}`.
+struct CleanupBody: Decodable, Sendable {
+    let olderThan: DurationValue
+}

@@ -1,0 +1,23 @@
+import Conveyor
+import Foundation
+
+/// A duration as text ("250ms", "30s", "10m", "2h", "7d") or a number of seconds.
+struct DurationValue: Decodable, Sendable {
+    let duration: Duration
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let seconds = try? c.decode(Double.self) {
+            guard seconds.isFinite, seconds >= 0 else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(seconds) is not a duration of zero or more seconds")
+            }
+            duration = .milliseconds(Int64((seconds * 1000).rounded()))
+            return
+        }
+        let text = try c.decode(String.self)
+        guard let parsed = DurationText.parse(text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(text)' is not a duration such as 250ms, 30s, 10m, 2h or 7d")
+        }
+        duration = parsed
+    }
+}

@@ -1,0 +1,37 @@
+import Conveyor
+import Foundation
+
+/// `GET /api/queues/stats` and the WebSocket's `queue:stats`: counts by state, ages, the
+/// last minute's throughput, this process's workers and its memory budget.
+struct QueueStatsResource: Encodable, Sendable, Equatable {
+    struct Workers: Encodable, Sendable, Equatable {
+        let active: Int
+        let max: Int
+    }
+
+    let queued, scheduled, waiting, running, completed, failed, cancelled, total: Int
+    /// Seconds since the oldest queued job became ready; `null` when none is queued.
+    let oldestQueuedAge: Double?
+    let oldestRunningAge: Double?
+    let throughputPerMinute: Int
+    let paused: [String]
+    let workers: Workers
+    let memory: MemoryBudgetStats
+
+    init(stats: StoreStats, paused: Set<String>, workers: Workers, memory: MemoryBudgetStats, now: Date) {
+        queued = stats.count(.queued)
+        scheduled = stats.count(.scheduled)
+        waiting = stats.count(.waiting)
+        running = stats.count(.running)
+        completed = stats.count(.completed)
+        failed = stats.count(.failed)
+        cancelled = stats.count(.cancelled)
+        total = stats.total
+        oldestQueuedAge = stats.oldestQueuedAt.map { max(0, (now.timeIntervalSince($0) * 1000).rounded() / 1000) }
+        oldestRunningAge = stats.oldestRunningStartedAt.map { max(0, (now.timeIntervalSince($0) * 1000).rounded() / 1000) }
+        throughputPerMinute = stats.finishedLastMinute
+        self.paused = paused.sorted()
+        self.workers = workers
+        self.memory = memory
+    }
+}

@@ -1,0 +1,5 @@
+/// A token could not be made or the secret is unusable; the message names the input.
+public struct TokenError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

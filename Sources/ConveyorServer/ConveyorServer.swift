@@ -1,0 +1,83 @@
+public import Conveyor
+import Foundation
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+import Synchronization
+
+/// The HTTP face of a runtime (DESIGN §5): REST, the `/ws` WebSocket, the dashboard, JWT auth,
+/// `/metrics` and health. It adds no job logic of its own: every route is a runtime or store
+/// call, so a server and a `conveyor worker` elsewhere see the same jobs.
+///
+/// Run it with ``services(runWorkers:onServerRunning:)`` in a `ServiceGroup`. SIGTERM then
+/// answers new jobs with 503, lets running jobs drain, closes WebSockets with 1001 and stops.
+public final class ConveyorServer: Sendable {
+    public let runtime: ConveyorRuntime
+    public let configuration: ServerConfiguration
+    let tokens: TokenAuthority
+    let logger: Logger
+    let metrics: ServerMetrics
+    let hub: WebSocketHub
+    let rateLimiter: RateLimiter?
+    private let shuttingDown = Atomic<Bool>(false)
+
+    /// Throws `ConveyorError(.invalidConfiguration)` listing every bad setting.
+    public init(runtime: ConveyorRuntime, tokens: TokenAuthority, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger = Logger(label: "conveyor.server")) throws {
+        let problems = configuration.problems
+        guard problems.isEmpty else { throw ConveyorError(.invalidConfiguration, problems.joined(separator: "\n")) }
+        self.runtime = runtime
+        self.configuration = configuration
+        self.tokens = tokens
+        self.logger = logger
+        metrics = ServerMetrics(runtime: runtime)
+        hub = WebSocketHub(runtime: runtime, tokens: tokens, logger: logger)
+        rateLimiter = configuration.rateLimitPerSecond.map { RateLimiter(perSecond: $0) }
+    }
+
+    /// `true` once shutdown began: enqueues get 503 and `/health/ready` fails.
+    public var isDraining: Bool { shuttingDown.load(ordering: .relaxed) || runtime.isDraining }
+
+    func beginShutdown() { shuttingDown.store(true, ordering: .relaxed) }
+
+    /// The Hummingbird application serving every route. `onServerRunning` learns the bound
+    /// address (useful with port 0).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = makeRouter()
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.webSocketPingInterval), closeTimeout: .seconds(5)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conveyor"),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+
+    /// What a `ServiceGroup` runs, in start order: the HTTP server, the WebSocket hub and,
+    /// with `runWorkers`, the runtime. Graceful shutdown goes the other way: workers drain
+    /// first (the server still answers, with 503 for new jobs), then WebSockets close with
+    /// 1001, then the listener stops.
+    public func services(runWorkers: Bool, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any Service] {
+        var services: [any Service] = [application(onServerRunning: onServerRunning), HubService(server: self), metrics]
+        if runWorkers { services.append(runtime) }
+        return services
+    }
+
+    func makeRouter() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: metrics.middleware)
+        router.add(middleware: ErrorMiddleware())
+        addSystemRoutes(to: router)
+        addWebSocketRoute(to: router)
+        let api = router.group("api")
+        api.add(middleware: AuthMiddleware(tokens: tokens))
+        if let rateLimiter { api.add(middleware: RateLimitMiddleware(limiter: rateLimiter)) }
+        addJobRoutes(to: api)
+        addQueueRoutes(to: api)
+        addInfoRoutes(to: api)
+        addDeadLetterRoutes(to: api)
+        return router
+    }
+}

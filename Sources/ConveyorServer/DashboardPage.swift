@@ -1,0 +1,1 @@
+enum DashboardPage { static let html = "<!doctype html>" }

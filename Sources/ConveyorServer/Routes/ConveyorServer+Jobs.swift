@@ -1,0 +1,91 @@
+import Conveyor
+import Foundation
+import Hummingbird
+
+extension ConveyorServer {
+    /// `/api/jobs…`: enqueue (one or a batch), list, read, cancel, retry.
+    func addJobRoutes(to api: RouterGroup<ServerContext>) {
+        api.post("jobs") { request, context in
+            let identity = try context.requireIdentity()
+            let body = try await JSONBody.decode(EnqueueBody.self, from: request, limit: self.configuration.maxBodySize)
+            let result = try await self.enqueue([body.request(owner: identity.subject)])[0]
+            return try JSONBody.response(JobResource(result.job, deduplicated: result.deduplicated), status: result.deduplicated ? .ok : .created)
+        }
+        api.post("jobs/batch") { request, context in
+            let identity = try context.requireIdentity()
+            let body = try await JSONBody.decode(BatchBody.self, from: request, limit: self.configuration.maxBodySize)
+            guard (1...1_000).contains(body.jobs.count) else { throw APIError.badRequest("jobs: must hold 1–1000 jobs (got \(body.jobs.count))") }
+            let requests = try body.jobs.map { try $0.request(owner: identity.subject) }
+            let results = try await self.enqueue(requests)
+            return try JSONBody.response(["jobs": results.map { JobResource($0.job, deduplicated: $0.deduplicated) }], status: .created)
+        }
+        api.get("jobs") { request, context in
+            let identity = try context.requireIdentity()
+            var filter = try Self.filter(from: request)
+            if !identity.isAdmin { filter.owner = identity.subject }
+            let page = try await self.runtime.store.jobs(matching: filter)
+            return try JSONBody.response(JobListResource(jobs: page.jobs.map { JobResource($0) }, nextCursor: page.nextCursor?.description))
+        }
+        api.get("jobs/{id}") { _, context in
+            try JSONBody.response(JobResource(try await self.accessibleJob(context)))
+        }
+        api.post("jobs/{id}/cancel") { _, context in
+            let job = try await self.accessibleJob(context)
+            return try JSONBody.response(JobResource(try await self.runtime.cancel(job.id)))
+        }
+        api.post("jobs/{id}/retry") { _, context in
+            let job = try await self.accessibleJob(context)
+            return try JSONBody.response(JobResource(try await self.runtime.retry(job.id)))
+        }
+    }
+
+    private func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        guard !isDraining else { throw APIError.shuttingDown }
+        do {
+            return try await runtime.enqueue(requests)
+        } catch let error as ConveyorError where error.code == .queueFull {
+            throw APIError(.serviceUnavailable, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
+        }
+    }
+
+    /// The job named by `{id}`, if the caller may see it: 400 for a malformed id, 404 when
+    /// there is none, 403 when it is someone else's.
+    func accessibleJob(_ context: ServerContext) async throws -> Job {
+        let identity = try context.requireIdentity()
+        let id = try Self.jobID(context)
+        guard let job = try await runtime.store.job(id) else { throw APIError.notFound("No job with id \(id)") }
+        guard identity.mayAccess(owner: job.owner) else { throw APIError.forbidden("Job \(id) belongs to another user") }
+        return job
+    }
+
+    static func jobID(_ context: ServerContext) throws -> JobID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = JobID(text) else { throw APIError.badRequest("id: '\(text)' is not a job id (UUID)") }
+        return id
+    }
+
+    private static func filter(from request: Request) throws -> JobFilter {
+        let query = request.uri.queryParameters
+        var filter = JobFilter()
+        for (key, _) in query where !["status", "type", "queue", "limit", "cursor"].contains(String(key)) {
+            throw APIError.badRequest("\(key): is not a known filter (allowed: status, type, queue, limit, cursor)")
+        }
+        if let text = query["status"].map(String.init) {
+            guard let status = JobStatus(rawValue: text) else {
+                throw APIError.badRequest("status: '\(text)' is not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = status
+        }
+        filter.type = query["type"].map(String.init)
+        filter.queue = query["queue"].map(String.init)
+        if let text = query["limit"].map(String.init) {
+            guard let limit = Int(text), (1...1_000).contains(limit) else { throw APIError.badRequest("limit: '\(text)' is out of range 1…1000") }
+            filter.limit = limit
+        }
+        if let text = query["cursor"].map(String.init) {
+            guard let cursor = JobID(text) else { throw APIError.badRequest("cursor: '\(text)' is not a job id (UUID)") }
+            filter.cursor = cursor
+        }
+        return filter
+    }
+}

@@ -1,0 +1,36 @@
+/// How the server listens and guards itself. Defaults follow DESIGN §7.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); the bound one is reported by `onServerRunning`.
+    public var port: Int
+    /// Requests with a larger body get 413.
+    public var maxBodySize: Int
+    /// Idle WebSocket connections are pinged this often; one that misses a pong is dropped.
+    public var webSocketPingInterval: Duration
+    /// Requests per second each user may make to `/api` (a burst of twice that is allowed);
+    /// beyond it → 429 with `Retry-After`. `nil`: no limit.
+    public var rateLimitPerSecond: Int?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20, webSocketPingInterval: Duration = .seconds(30),
+        rateLimitPerSecond: Int? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodySize = maxBodySize
+        self.webSocketPingInterval = webSocketPingInterval
+        self.rateLimitPerSecond = rateLimitPerSecond
+    }
+
+    /// One line per value out of range; empty when the configuration can be used.
+    public var problems: [String] {
+        var problems: [String] = []
+        if !(0...65_535).contains(port) { problems.append("CONVEYOR_PORT: \(port) is out of range 0…65535") }
+        if host.isEmpty { problems.append("CONVEYOR_HOST: must not be empty") }
+        if !(1_024...(64 << 20)).contains(maxBodySize) { problems.append("CONVEYOR_MAX_BODY_SIZE: \(maxBodySize) is out of range 1KiB…64MiB") }
+        if let rate = rateLimitPerSecond, !(1...1_000_000).contains(rate) {
+            problems.append("CONVEYOR_RATE_LIMIT: \(rate) is out of range 1…1000000 requests per second")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,33 @@
+/// What a WebSocket client may send: `auth`, `subscribe` and `unsubscribe` (topics `job`,
+/// `queue`, `memory`). Decoded by hand so every mistake gets an `error` naming the field.
+struct ClientMessage: Sendable {
+    enum Kind: String, CaseIterable { case auth, subscribe, unsubscribe }
+    enum Topic: String, CaseIterable { case job, queue, memory }
+
+    let kind: Kind
+    let topic: Topic?
+    let jobID: String?
+    let token: String?
+
+    init(parsing object: [String: Any]) throws(WebSocketProblem) {
+        guard let type = object["type"] as? String else { throw .invalid("type: is required (auth, subscribe or unsubscribe)") }
+        guard let kind = Kind(rawValue: type) else {
+            throw .invalid("type: '\(type)' is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.kind = kind
+        token = object["token"] as? String
+        jobID = object["jobId"] as? String
+        switch kind {
+        case .auth:
+            guard token != nil else { throw .invalid("token: is required with type auth") }
+            topic = nil
+        case .subscribe, .unsubscribe:
+            guard let name = object["topic"] as? String else { throw .invalid("topic: is required (job, queue or memory)") }
+            guard let topic = Topic(rawValue: name) else {
+                throw .invalid("topic: '\(name)' is not one of \(Topic.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if topic == .job, jobID == nil { throw .invalid("jobId: is required with topic job") }
+            self.topic = topic
+        }
+    }
+}

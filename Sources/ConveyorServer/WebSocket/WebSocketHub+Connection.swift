@@ -1,0 +1,124 @@
+import Conveyor
+import Foundation
+import HummingbirdWebSocket
+import NIOWebSocket
+
+extension WebSocketHub {
+    /// Serves one connection until the client leaves, the hub closes it, or pings go unanswered
+    /// (then Hummingbird closes the channel and the inbound stream ends). Its subscriptions go with it.
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, identity: Identity?) async {
+        let (outbox, continuation) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingNewest(256))
+        let registration = state.withLock { state -> Int? in
+            guard !state.closing else { return nil }
+            state.nextID += 1
+            state.connections[state.nextID] = Connection(identity: identity, outbox: continuation)
+            return state.nextID
+        }
+        guard let id = registration else {
+            try? await outbound.close(.goingAway, reason: "Server shutting down")
+            return
+        }
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await message in outbox {
+                    switch message {
+                    case .text(let text):
+                        try? await outbound.writeTextMessage(text)
+                    case .close(let code):
+                        try? await outbound.close(code, reason: code == .goingAway ? "Server shutting down" : nil)
+                        return
+                    }
+                }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: 64 << 10) {
+                    guard case .text(let text) = message else {
+                        continuation.yield(.text(ServerMessage.error(.invalid("Messages must be JSON text, not binary"))))
+                        continue
+                    }
+                    do {
+                        try await handle(text, from: id)
+                    } catch let problem as WebSocketProblem {
+                        continuation.yield(.text(ServerMessage.error(problem)))
+                    } catch {
+                        continuation.yield(.text(ServerMessage.error(WebSocketProblem(code: "internal_error", message: "The request could not be completed"))))
+                    }
+                }
+            } catch {
+                logger.debug("WebSocket read ended", metadata: ["error": "\(error)"])
+            }
+            continuation.finish()
+        }
+        state.withLock { state in
+            guard let connection = state.connections.removeValue(forKey: id) else { return }
+            for job in connection.jobs {
+                state.byJob[job]?.remove(id)
+                if state.byJob[job]?.isEmpty == true { state.byJob[job] = nil }
+            }
+        }
+    }
+
+    private func handle(_ text: String, from id: Int) async throws {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw WebSocketProblem.invalid("The message is not a JSON object")
+        }
+        let message = try ClientMessage(parsing: object)
+        let send = { (text: String) in _ = self.state.withLock { $0.connections[id]?.outbox.yield(.text(text)) } }
+        if message.kind == .auth {
+            guard let token = message.token, let identity = await tokens.identity(of: token) else {
+                throw WebSocketProblem(code: "unauthorized", message: "The token is invalid or expired")
+            }
+            state.withLock { $0.connections[id]?.identity = identity }
+            send(ServerMessage.authenticated)
+            return
+        }
+        guard let identity = state.withLock({ $0.connections[id]?.identity }) else {
+            throw WebSocketProblem(code: "unauthorized", message: #"Authenticate first: connect with ?token= or send {"type":"auth","token":…}"#)
+        }
+        let adding = message.kind == .subscribe
+        switch message.topic {
+        case .queue:
+            state.withLock { $0.connections[id]?.queue = adding }
+            send(ServerMessage.subscribed("queue", jobID: nil, subscribed: adding))
+            if adding, let stats = try? await queueStats() { send(ServerMessage.queueStats(stats)) }
+        case .memory:
+            state.withLock { $0.connections[id]?.memory = adding }
+            send(ServerMessage.subscribed("memory", jobID: nil, subscribed: adding))
+            if adding { send(ServerMessage.memoryStats(runtime.memory.stats)) }
+        case .job, nil:
+            let text = message.jobID ?? ""
+            guard let jobID = JobID(text) else { throw WebSocketProblem.invalid("jobId: '\(text)' is not a job id (UUID)") }
+            if adding { try await subscribe(id, to: jobID, as: identity, send: send) } else { unsubscribe(id, from: jobID) }
+            if !adding { send(ServerMessage.subscribed("job", jobID: text, subscribed: false)) }
+        }
+    }
+
+    /// Registers first, then reads the job: a job that finishes in between is still reported once.
+    private func subscribe(_ id: Int, to jobID: JobID, as identity: Identity, send: (String) -> Void) async throws {
+        guard let job = try await runtime.store.job(jobID) else { throw WebSocketProblem(code: "not_found", message: "No job with id \(jobID)") }
+        guard identity.mayAccess(owner: job.owner) else {
+            throw WebSocketProblem(code: "forbidden", message: "Job \(jobID) belongs to another user")
+        }
+        state.withLock { state in
+            state.connections[id]?.jobs.insert(jobID)
+            state.byJob[jobID, default: []].insert(id)
+        }
+        send(ServerMessage.subscribed("job", jobID: jobID.description, subscribed: true))
+        guard let current = try await runtime.store.job(jobID) else { return }
+        if current.status.isTerminal {
+            finish(jobID) {
+                ServerMessage.finished(jobID: jobID, status: current.status, result: current.result, error: current.error, timestamp: current.finishedAt ?? Date())
+            }
+        } else if current.progress.percent > 0 || current.progress.stage != nil {
+            send(ServerMessage.progress(JobProgressUpdate(jobID: jobID, type: current.type, progress: current.progress)))
+        }
+    }
+
+    private func unsubscribe(_ id: Int, from jobID: JobID) {
+        state.withLock { state in
+            state.connections[id]?.jobs.remove(jobID)
+            state.byJob[jobID]?.remove(id)
+            if state.byJob[jobID]?.isEmpty == true { state.byJob[jobID] = nil }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// `[██████░░░░]  65% upload — Sending to Telegram...`, in place on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    // Used from one task at a time (the WebSocket handler).
+    private let interactive = isatty(STDOUT_FILENO) == 1
+    private var last = ""
+
+    func draw(percent: Double, stage: String?, message: String?) {
+        let clamped = max(0, min(100, percent))
+        let filled = Int((clamped / 100 * 30).rounded())
+        var line = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled) + "] "
+        line += String(format: "%5.1f%%", clamped)
+        if let stage { line += " \(stage)" }
+        if let message, !message.isEmpty { line += " — \(message)" }
+        guard line != last else { return }
+        last = line
+        FileHandle.standardOutput.write(Data((interactive ? "\r\u{1B}[2K" + line : line + "\n").utf8))
+    }
+
+    func finish() {
+        if interactive && !last.isEmpty { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+}

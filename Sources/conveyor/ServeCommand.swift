@@ -1,0 +1,82 @@
+import ArgumentParser
+import Conveyor
+import ConveyorServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `conveyor serve`: the HTTP API, WebSocket, dashboard and metrics, with workers (unless
+/// `--no-workers`) and every built-in plugin. SIGTERM/SIGINT: new jobs get 503, running jobs
+/// drain for up to CONVEYOR_DRAIN_TIMEOUT, WebSockets close with 1001, exit 0.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API, WebSocket, dashboard and workers.",
+        discussion: """
+            Settings come from flags, then the environment (CONVEYOR_*, TELEGRAM_*, SMTP_*; see README), \
+            then --config or conveyor.json/conveyor.yaml, then defaults. Without CONVEYOR_JWT_SECRET a \
+            random secret is made and a ready admin token is printed once.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Address to listen on (default CONVEYOR_HOST or 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on, 0 for any free one (default CONVEYOR_PORT or 8080).") var port: Int?
+    @Option(help: "Concurrent jobs, 1…1024 (default CONVEYOR_WORKERS or 16).") var workers: Int?
+    @Option(help: "Comma-separated queues to work (default: all).", transform: { $0.split(separator: ",").map(String.init) })
+    var queues: [String]?
+    @Flag(help: "Serve the API only; jobs run in `conveyor worker` processes.") var noWorkers = false
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags["CONVEYOR_HOST"] = host
+        flags["CONVEYOR_PORT"] = port.map(String.init)
+        var settings = EnvironmentSettings(try await storeOptions.settings(flags: flags))
+        let runtimeConfiguration = settings.runtimeConfiguration(workers: workers, queues: queues)
+        let serverConfiguration = settings.serverConfiguration()
+        let level = settings.logLevel()
+        let download = settings.downloadConfiguration()
+        let telegram = settings.telegramConfiguration()
+        let smtp = settings.smtpConfiguration()
+        let etl = settings.etlConfiguration(download: download)
+        let secret = settings.values["CONVEYOR_JWT_SECRET"]
+        let tokens: TokenAuthority
+        do {
+            tokens = try await TokenAuthority(secret: secret ?? TokenAuthority.randomSecret())
+        } catch let error as TokenError {
+            settings.problems.append(error.description)
+            tokens = try await TokenAuthority(secret: TokenAuthority.randomSecret())
+        }
+        guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "\n")) }
+        var logger = Logger(label: "conveyor.serve")
+        logger.logLevel = level
+        let url = StoreOptions.url(in: settings.values)
+
+        try await StoreOptions.withStore(url) { store in
+            let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp)
+            let runtime = try ConveyorRuntime(store: store, plugins: plugins, configuration: runtimeConfiguration, logger: logger)
+            let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, logger: logger)
+            let adminToken = secret == nil ? try await tokens.token(user: "admin", admin: true, ttl: .seconds(7 * 86_400)) : nil
+            let services = server.services(runWorkers: !noWorkers) { channel in
+                let port = channel.localAddress?.port ?? serverConfiguration.port
+                let base = "http://\(serverConfiguration.host):\(port)"
+                var lines = [
+                    "Conveyor listening on \(base) (store \(StoreOptions.safeDescription(url)), \(noWorkers ? "no workers" : "\(runtimeConfiguration.concurrency) workers"))",
+                    "Dashboard: \(base)/",
+                ]
+                if let adminToken {
+                    lines += [
+                        "CONVEYOR_JWT_SECRET is not set: made a random secret for this run. Admin token (valid 7 days, until restart):",
+                        adminToken, "Dashboard with token: \(base)/#token=\(adminToken)",
+                    ]
+                }
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
+            if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
+            let group = ServiceGroup(configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+        logger.info("Server stopped")
+    }
+}
