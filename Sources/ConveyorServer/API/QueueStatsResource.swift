@@ -18,6 +18,25 @@ struct QueueStatsResource: Encodable, Sendable, Equatable {
     let workers: Workers
     let memory: MemoryBudgetStats
 
+    enum CodingKeys: String, CodingKey {
+        case queued, scheduled, waiting, running, completed, failed, cancelled, total, oldestQueuedAge, oldestRunningAge
+        case throughputPerMinute, paused, workers, memory
+    }
+
+    // Ages are `null` (not missing) when there is no such job.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for (key, value) in [(CodingKeys.queued, queued), (.scheduled, scheduled), (.waiting, waiting), (.running, running), (.completed, completed), (.failed, failed), (.cancelled, cancelled), (.total, total)] {
+            try c.encode(value, forKey: key)
+        }
+        try c.encode(oldestQueuedAge, forKey: .oldestQueuedAge)
+        try c.encode(oldestRunningAge, forKey: .oldestRunningAge)
+        try c.encode(throughputPerMinute, forKey: .throughputPerMinute)
+        try c.encode(paused, forKey: .paused)
+        try c.encode(workers, forKey: .workers)
+        try c.encode(memory, forKey: .memory)
+    }
+
     init(stats: StoreStats, paused: Set<String>, workers: Workers, memory: MemoryBudgetStats, now: Date) {
         queued = stats.count(.queued)
         scheduled = stats.count(.scheduled)

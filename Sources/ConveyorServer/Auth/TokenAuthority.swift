@@ -6,10 +6,10 @@ import JWTKit
 public struct TokenAuthority: Sendable, CustomStringConvertible {
     private let keys: JWTKeyCollection
 
-    /// Refuses secrets shorter than 16 bytes: HS256 with a guessable secret is no protection.
+    /// Refuses secrets shorter than 32 bytes (the SHA-256 block HS256 needs): HS256 with a guessable secret is no protection.
     public init(secret: String) async throws {
-        guard secret.utf8.count >= 16 else {
-            throw TokenError("CONVEYOR_JWT_SECRET: must be at least 16 bytes long (got \(secret.utf8.count))")
+        guard secret.utf8.count >= 32 else {
+            throw TokenError("CONVEYOR_JWT_SECRET: must be at least 32 bytes long (got \(secret.utf8.count))")
         }
         keys = await JWTKeyCollection().add(hmac: HMACKey(from: Array(secret.utf8)), digestAlgorithm: .sha256)
     }
