@@ -7,11 +7,17 @@ SHELL := /bin/bash
 # python3 runs the HTTP fixture server and the Bot API double, curl and ffmpeg are what the media
 # benchmarks compare with; python3-aiosmtpd (for Debian's /usr/bin/python3) and openssl make the
 # SMTP server email tests send to, with its self-signed certificate; postgresql is the server
-# `make test` starts for the PostgreSQL store's tests (never a system-wide service).
+# `make test` starts for the PostgreSQL store's tests (never a system-wide service); chromium
+# loads the dashboard headless; wrk drives the HTTP benchmark.
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-TEST_PACKAGES := python3 curl ffmpeg python3-aiosmtpd openssl postgresql
+TEST_PACKAGES := python3 python3-venv curl ffmpeg python3-aiosmtpd openssl postgresql chromium wrk
 
-.PHONY: deps build test check-leaks bench bench-postgres bench-media bench-etl sample clean
+# Python tools from PyPI, in a venv under .build: openapi-spec-validator (the OpenAPI test),
+# websocket-client (drives Chromium for the dashboard check), schemathesis (`make fuzz`).
+VENV := .build/venv
+PY_TOOLS := openapi-spec-validator websocket-client schemathesis
+
+.PHONY: deps build test check-leaks dashboard fuzz run bench bench-server bench-postgres bench-media bench-etl sample clean
 
 # A throwaway PostgreSQL on a free loopback port (Tests/Fixtures/postgres/test_postgres.sh).
 TEST_POSTGRES := /tmp/conveyor-make-postgres
@@ -24,14 +30,46 @@ deps:
 build: deps
 	swift build
 
+$(VENV)/.installed:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PY_TOOLS)
+	touch $@
+
 # The whole suite, with a PostgreSQL started for it and stopped after, however the run ends.
 # CONVEYOR_TEST_REQUIRE_POSTGRES makes the Postgres tests fail, never skip, without it.
-test: deps
+test: deps $(VENV)/.installed
 	swift build --build-tests
 	url=$$(Tests/Fixtures/postgres/test_postgres.sh start $(TEST_POSTGRES)-$$$$); \
 	trap 'Tests/Fixtures/postgres/test_postgres.sh stop $(TEST_POSTGRES)-'$$$$ EXIT; \
-	CONVEYOR_TEST_POSTGRES_URL="$$url" CONVEYOR_TEST_REQUIRE_POSTGRES=1 swift test --skip-build
+	CONVEYOR_TEST_POSTGRES_URL="$$url" CONVEYOR_TEST_REQUIRE_POSTGRES=1 CONVEYOR_TEST_PYTHON=$(VENV)/bin/python swift test --skip-build
+	$(MAKE) dashboard
 	$(MAKE) check-leaks
+
+# The dashboard in headless Chromium: enqueue a sleep job from its form, see the progress bar
+# move, save a screenshot (.build/dashboard.png).
+dashboard: deps $(VENV)/.installed
+	swift build --product conveyor
+	$(VENV)/bin/python Tests/Fixtures/dashboard/check_dashboard.py .build/debug/conveyor .build/dashboard.png
+
+# schemathesis against a running server and its /openapi.json: no 5xx, every status, header,
+# content type and body as documented, 405 for undocumented methods. Not checked: that every
+# schema-valid enqueue is accepted — a payload's shape is each handler's own Codable input,
+# which the document does not spell out (a wrong one is a documented 400).
+fuzz: deps $(VENV)/.installed
+	swift build --product conveyor
+	secret=$$(head -c 32 /dev/urandom | base64); port=$$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	CONVEYOR_JWT_SECRET="$$secret" .build/debug/conveyor serve --store memory: --port $$port > .build/fuzz-server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid' EXIT; \
+	token=$$(CONVEYOR_JWT_SECRET="$$secret" .build/debug/conveyor token --user fuzzer --admin); \
+	for i in $$(seq 50); do curl -sf http://127.0.0.1:$$port/health/live >/dev/null && break; sleep 0.2; done; \
+	$(VENV)/bin/schemathesis run http://127.0.0.1:$$port/openapi.json -H "Authorization: Bearer $$token" \
+	    --checks all --exclude-checks positive_data_acceptance --max-examples 100 --exclude-path /ws
+
+# Release build, then `conveyor serve` on sqlite:conveyor.db with every built-in plugin. Without
+# CONVEYOR_JWT_SECRET it makes a random secret and prints the dashboard URL and an admin token.
+run: deps
+	swift build -c release --product conveyor
+	.build/release/conveyor serve
 
 # Every media fixture probed by a build with AddressSanitizer; LeakSanitizer fails the run on
 # any leaked allocation (FFmpeg's included).

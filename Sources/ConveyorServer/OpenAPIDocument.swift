@@ -1,6 +1,27 @@
+import Foundation
+
 /// The OpenAPI 3.1 document of this API, served at `/openapi.json`. Kept by hand next to the
 /// routes; `OpenAPITests` validates it and `make fuzz` checks the server against it.
 enum OpenAPIDocument {
+    /// The methods the document lists for a path (`/api/jobs/01…` matches `/api/jobs/{id}`);
+    /// `nil` for a path it does not know. Unlisted methods on a known path get 405.
+    static func methods(for path: String) -> [String]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return operations.first { pattern, _ in
+            pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }?.methods
+    }
+
+    private static let operations: [(pattern: [String], methods: [String])] = {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+            let paths = document["paths"] as? [String: [String: Any]]
+        else { return [] }
+        let verbs: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
+        return paths.map { path, item in
+            (path.split(separator: "/").map(String.init), item.keys.filter(verbs.contains).map { $0.uppercased() }.sorted())
+        }
+    }()
+
     static let json = #"""
 {
   "openapi": "3.1.0",
@@ -18,7 +39,12 @@ enum OpenAPIDocument {
         "summary": "Enqueue a job",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}}}},
         "responses": {
-          "201": {"description": "The new job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnqueuedJob"}}}},
+          "201": {"description": "The new job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnqueuedJob"}}},
+            "links": {
+              "GetJob": {"operationId": "getJob", "parameters": {"id": "$response.body#/id"}},
+              "CancelJob": {"operationId": "cancelJob", "parameters": {"id": "$response.body#/id"}},
+              "RetryJob": {"operationId": "retryJob", "parameters": {"id": "$response.body#/id"}}
+            }},
           "200": {"description": "An unfinished job with the same dedupKey (deduplicated: true)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnqueuedJob"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -309,12 +335,12 @@ enum OpenAPIDocument {
       "Priority": {"type": "string", "enum": ["high", "normal", "low"]},
       "Duration": {
         "description": "\"250ms\", \"30s\", \"10m\", \"2h\", \"7d\", or seconds as a number",
-        "oneOf": [{"type": "string"}, {"type": "number", "minimum": 0}]
+        "oneOf": [{"type": "string", "pattern": "^ *[0-9]+(\\.[0-9]+)? *(ms|s|m|h|d) *$"}, {"type": "number", "minimum": 0}]
       },
       "JobRequest": {
         "type": "object", "required": ["type"], "additionalProperties": false,
         "properties": {
-          "type": {"type": "string", "description": "A registered job type (GET /api/handlers)"},
+          "type": {"type": "string", "minLength": 1, "description": "A registered job type (GET /api/handlers); any other is 400 with the known ones"},
           "payload": {"description": "The handler's input"},
           "queue": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
           "priority": {"$ref": "#/components/schemas/Priority"},

@@ -71,6 +71,9 @@ public struct ProductProcess {
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8), stderr: try String(contentsOf: stderrURL, encoding: .utf8))
     }
 
+    /// What it printed to stdout so far, while it runs.
+    public var printedSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
     public func kill(_ signal: Int32) {
         Foundation.kill(process.processIdentifier, signal)
     }

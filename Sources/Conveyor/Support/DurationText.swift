@@ -2,14 +2,16 @@ import Foundation
 
 /// Durations as the contract writes them: "250ms", "30s", "10m", "2h", "7d".
 public enum DurationText {
-    /// Parses one number and a unit (ms, s, m, h, d); `nil` for anything else or a negative value.
+    /// Parses one number and a unit (ms, s, m, h, d); `nil` for anything else, a negative value
+    /// or more than 100 years.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, seconds) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
             // "ms" also ends in "s": only accept a pure number before the unit.
-            guard let value = Double(number), value >= 0, value.isFinite else { continue }
+            // Up to 100 years: beyond that the milliseconds would not fit an Int64.
+            guard let value = Double(number), value >= 0, value.isFinite, value * seconds <= 3.2e9 else { continue }
             return .milliseconds(Int64((value * seconds * 1000).rounded()))
         }
         return nil

@@ -8,8 +8,8 @@ struct DurationValue: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let seconds = try? c.decode(Double.self) {
-            guard seconds.isFinite, seconds >= 0 else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(seconds) is not a duration of zero or more seconds")
+            guard seconds.isFinite, seconds >= 0, seconds <= 3.2e9 else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(seconds) is not a duration of 0 seconds to 100 years")
             }
             duration = .milliseconds(Int64((seconds * 1000).rounded()))
             return

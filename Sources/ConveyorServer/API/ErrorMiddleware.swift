@@ -14,6 +14,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as ConveyorError {
             return try APIError(error).response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard let allowed = OpenAPIDocument.methods(for: request.uri.path) else { return try APIError(error).response(from: request, context: context) }
+            let joined = allowed.joined(separator: ", ")
+            return try APIError(.methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed here; use \(joined)", headers: [.allow: joined])
+                .response(from: request, context: context)
         } catch let error as HTTPError {
             return try APIError(error).response(from: request, context: context)
         } catch {

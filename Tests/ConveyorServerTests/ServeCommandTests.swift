@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `conveyor serve` and the client commands as real processes, configured as operators do.
+@Suite("conveyor serve and the client commands")
+struct ServeCommandTests {
+    /// A running `conveyor serve` on a memory store and a free port: its URL and admin token.
+    struct Running {
+        let process: ProductProcess
+        let url: String
+        let token: String
+    }
+
+    static func serve(_ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil) async throws -> Running {
+        var environment = environment
+        environment["CONVEYOR_JWT_SECRET"] = environment["CONVEYOR_JWT_SECRET"] ?? ""
+        let process = try ProductProcess("conveyor", ["serve", "--store", "memory:", "--port", "0"] + arguments, environment: environment.filter { !$0.value.isEmpty })
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let printed = process.printedSoFar
+            if let url = printed.firstMatch(of: /listening on (http:\S+)/)?.1, let token = given ?? printed.firstMatch(of: /#token=(\S+)/)?.1.description {
+                return Running(process: process, url: String(url), token: token)
+            }
+            guard process.process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.kill(SIGKILL)
+        let output = try await process.finish()
+        throw TestServerError("serve did not start: \(output.stdout) \(output.stderr)")
+    }
+
+    static func client(_ arguments: [String], _ running: Running) async throws -> ProductProcess.Output {
+        try await client(arguments, url: running.url, token: running.token)
+    }
+
+    static func client(_ arguments: [String], url: String, token: String) async throws -> ProductProcess.Output {
+        try await ProductProcess.run("conveyor", arguments, environment: ["CONVEYOR_URL": url, "CONVEYOR_TOKEN": token])
+    }
+
+    @Test func enqueueWaitShowsProgressAndExitsByOutcome() async throws {
+        let running = try await Self.serve()
+        defer { running.process.kill(SIGKILL) }
+        let ok = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":600}"#, "--wait"], running)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("Enqueued job"))
+        #expect(ok.stdout.contains("% — Slept"), "a live progress bar: \(ok.stdout)")
+        #expect(ok.stdout.contains("completed"))
+        let failed = try await Self.client(["enqueue", "flaky", "--payload", #"{"failTimes":3,"permanent":true}"#, "--wait"], running)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("failed: Failing on purpose"), "\(failed.stdout)")
+        let refused = try await Self.client(["enqueue", "nope"], running)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("Unknown job type 'nope'"), "\(refused.stderr)")
+    }
+
+    @Test func statusCancelRetryHealthAndDeadLetter() async throws {
+        let running = try await Self.serve()
+        defer { running.process.kill(SIGKILL) }
+        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":60000}"#], running)
+        let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
+        let status = try await Self.client(["status", String(id)], running)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains(#""type" : "sleep""#))
+        let cancelled = try await Self.client(["cancel", String(id)], running)
+        #expect(cancelled.stdout.contains(#""status" : "cancelled""#), "\(cancelled.stdout) \(cancelled.stderr)")
+        let watch = try await Self.client(["status", String(id), "--watch"], running)
+        #expect(watch.status == 1, "a cancelled job is not a success")
+        let retried = try await Self.client(["retry", String(id)], running)
+        #expect(retried.stdout.contains(#""attempts" : 0"#))
+        let health = try await Self.client(["health"], running)
+        #expect(health.status == 0)
+        #expect(health.stdout.contains(#""status" : "healthy""#))
+        let dlq = try await Self.client(["dlq", "list"], running)
+        #expect(dlq.status == 0)
+        #expect(dlq.stdout.contains(#""jobs" : ["#))
+        let cleanup = try await Self.client(["dlq", "cleanup", "--older-than", "30d"], running)
+        #expect(cleanup.stdout.contains(#""deleted" : 0"#))
+        let memory = try await Self.client(["memory"], running)
+        #expect(memory.stdout.contains(#""max" : 200000000"#))
+        let stats = try await Self.client(["status"], running)
+        #expect(stats.stdout.contains(#""workers""#))
+    }
+
+    @Test func sigtermDrainsAndExitsZero() async throws {
+        let running = try await Self.serve()
+        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":1500}"#], running)
+        let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
+        let (url, token, jobID) = (running.url, running.token, String(id))
+        let watcher = Task { try await Self.client(["status", jobID, "--watch"], url: url, token: token) }
+        try await Task.sleep(for: .milliseconds(500))
+        running.process.kill(SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
+        let refused = try await Self.client(["enqueue", "noop"], running)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("shutting_down"), "new jobs get 503 while draining: \(refused.stderr)")
+        let output = try await running.process.finish()
+        #expect(output.status == 0, "\(output.stderr)")
+        let watched = try await watcher.value
+        #expect(watched.status == 0, "the running job drained to completion: \(watched.stdout) \(watched.stderr)")
+    }
+
+    @Test func tokensAndBadSettings() async throws {
+        let secret = "cli-secret-0123456789abcdef-0123456789"
+        let token = try await ProductProcess.run("conveyor", ["token", "--user", "carol", "--ttl", "1h"], environment: ["CONVEYOR_JWT_SECRET": secret])
+        #expect(token.status == 0)
+        #expect(token.stdout.split(separator: ".").count == 3)
+        let noSecret = try await ProductProcess.run("conveyor", ["token", "--user", "carol"], environment: ["CONVEYOR_JWT_SECRET": ""].filter { !$0.value.isEmpty })
+        #expect(noSecret.status == 2)
+        #expect(noSecret.stderr.contains("CONVEYOR_JWT_SECRET: is not set"))
+
+        let bad = try await ProductProcess.run(
+            "conveyor", ["serve", "--store", "memory:", "--port", "70000"],
+            environment: ["CONVEYOR_WORKERS": "0", "CONVEYOR_LEASE": "soon", "CONVEYOR_JWT_SECRET": "short"])
+        #expect(bad.status == 2)
+        for line in ["CONVEYOR_PORT: 70000 is out of range 0…65535", "CONVEYOR_LEASE: 'soon' is not a duration", "CONVEYOR_JWT_SECRET: must be at least 32 bytes", "1…1024"] {
+            #expect(bad.stderr.contains(line), "\(line) in \(bad.stderr)")
+        }
+        #expect(!bad.stderr.contains("short"), "the secret's value is never printed")
+    }
+
+    @Test func configFileSitsBelowEnvironmentAndFlags() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("conveyor.yaml")
+        try "conveyor:\n  workers: 3\n  maxQueueSize: 1\n  jwtSecret: file-secret-0123456789abcdef-0123456789\n".write(to: file, atomically: true, encoding: .utf8)
+        let token = try await ProductProcess.run(
+            "conveyor", ["token", "--user", "ops", "--admin", "--config", file.path], environment: ["CONVEYOR_JWT_SECRET": ""].filter { !$0.value.isEmpty }
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.split(separator: ".").count == 3, "the file's secret signs tokens")
+        let running = try await Self.serve(
+            ["--config", file.path, "--workers", "5", "--no-workers"], environment: ["CONVEYOR_MAX_QUEUE_SIZE": "2"], token: token)
+        defer { running.process.kill(SIGKILL) }
+        #expect(!running.process.printedSoFar.contains("Admin token"), "a configured secret prints no token")
+        let stats = try await Self.client(["status"], running)
+        #expect(stats.status == 0, "the file's secret verifies tokens: \(stats.stderr)")
+        #expect(stats.stdout.contains(#""max" : 5"#), "the flag beats the file: \(stats.stdout)")
+        #expect(try await Self.client(["enqueue", "noop"], running).status == 0)
+        #expect(try await Self.client(["enqueue", "noop"], running).status == 0)
+        let full = try await Self.client(["enqueue", "noop"], running)
+        #expect(full.stderr.contains("queue_full"), "the environment's 2 beats the file's 1: \(full.stderr)")
+    }
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Loads the dashboard in headless Chromium, enqueues a `sleep` job through its form, checks
+that the job's progress bar moves, and saves a screenshot.
+
+Usage: check_dashboard.py CONVEYOR_BINARY SCREENSHOT.png
+Starts `conveyor serve --store memory: --port 0` itself, drives Chromium over the DevTools
+protocol (websocket-client from PyPI), exits non-zero with a reason if anything is missing.
+"""
+import base64, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+import websocket  # websocket-client
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(binary):
+    env = dict(os.environ)
+    env.pop("CONVEYOR_JWT_SECRET", None)
+    server = subprocess.Popen([binary, "serve", "--store", "memory:", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    base = token = None
+    deadline = time.time() + 30
+    while time.time() < deadline and not (base and token):
+        line = server.stdout.readline()
+        if not line:
+            break
+        if m := re.search(r"listening on (http://\S+)", line):
+            base = m.group(1)
+        if m := re.search(r"#token=(\S+)", line):
+            token = m.group(1)
+    if not (base and token):
+        server.kill()
+        sys.exit("conveyor serve did not print its URL and admin token")
+    return server, base, token
+
+
+class Page:
+    def __init__(self, ws_url):
+        self.ws = websocket.create_connection(ws_url, timeout=30)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def eval(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+
+def main():
+    binary, screenshot = sys.argv[1], sys.argv[2]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        sys.exit("chromium is not installed (Debian package chromium)")
+    server, base, token = start_server(binary)
+    profile = tempfile.mkdtemp(prefix="conveyor-chromium-")
+    port = free_port()
+    browser = subprocess.Popen([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
+                                f"--remote-debugging-port={port}", "--window-size=1280,800", "about:blank"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        targets = None
+        for _ in range(100):
+            try:
+                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
+                if any(t["type"] == "page" for t in targets):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        page = Page(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
+        page.call("Page.enable")
+        page.call("Page.navigate", url=f"{base}/#token={token}")
+        wait(page, "document.getElementById('conn') && document.getElementById('conn').textContent === 'live'", "the dashboard never went live over the WebSocket")
+        wait(page, "document.querySelectorAll('#type option').length > 0", "the enqueue form lists no job types")
+        page.eval("""(() => { const t = document.getElementById('type'); t.value = 'sleep'; t.onchange();
+            document.getElementById('payload').value = '{"ms": 4000}';
+            document.getElementById('submit').click(); })()""")
+        wait(page, "document.querySelector('#jobs tr[data-job]') !== null", "the enqueued job never appeared in the list")
+        widths = []
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            width = page.eval("parseFloat(document.querySelector('#jobs tr[data-job] .progress').style.width)")
+            if not widths or width != widths[-1]:
+                widths.append(width)
+            if 0 < width < 100 and len(widths) >= 3:
+                break
+            time.sleep(0.1)
+        if len(widths) < 3 or widths != sorted(widths) or widths[-1] <= 0:
+            sys.exit(f"the progress bar did not move forward: {widths}")
+        time.sleep(0.5)
+        png = page.call("Page.captureScreenshot", format="png")["data"]
+        with open(screenshot, "wb") as f:
+            f.write(base64.b64decode(png))
+        print(f"dashboard: progress bar moved through {', '.join(f'{w:g}%' for w in widths)}; screenshot {screenshot}")
+    finally:
+        browser.kill()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait(page, condition, failure, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if page.eval(condition):
+            return
+        time.sleep(0.1)
+    sys.exit(failure)
+
+
+if __name__ == "__main__":
+    main()
