@@ -85,6 +85,27 @@ bench: deps
 	rm -f .build/bench.db .build/bench.db-wal .build/bench.db-shm
 	.build/release/conveyor bench --store sqlite:.build/bench.db --jobs 100000 --workers 64
 
+# The server: HTTP enqueue latency with wrk (1 connection: latency; 32: throughput) against a
+# release `conveyor serve` on a memory store, then on SQLite; 1,000 idle WebSocket clients (its RSS
+# growth); progress reported in a handler → received by a WebSocket client.
+bench-server: deps
+	swift build -c release --product conveyor
+	swift build -c release --product server-bench
+	for store in memory: sqlite:.build/bench-server.db; do \
+	  rm -f .build/bench-server.db*; \
+	  secret=$$(head -c 32 /dev/urandom | base64); \
+	  CONVEYOR_JWT_SECRET="$$secret" CONVEYOR_LOG_LEVEL=warning .build/release/conveyor serve --store $$store --port 18480 --no-workers > /dev/null 2>&1 & pid=$$!; \
+	  token=$$(CONVEYOR_JWT_SECRET="$$secret" .build/release/conveyor token --user bench --admin); \
+	  for i in $$(seq 50); do curl -sf http://127.0.0.1:18480/health/live >/dev/null && break; sleep 0.2; done; \
+	  echo "== HTTP enqueue, $$store, 1 connection"; \
+	  TOKEN=$$token wrk -t1 -c1 -d10s --latency -s Benchmarks/http/enqueue.lua http://127.0.0.1:18480/api/jobs | grep -E "50%|90%|99%|Requests/sec"; \
+	  echo "== HTTP enqueue, $$store, 32 connections"; \
+	  TOKEN=$$token wrk -t2 -c32 -d10s --latency -s Benchmarks/http/enqueue.lua http://127.0.0.1:18480/api/jobs | grep -E "50%|90%|99%|Requests/sec"; \
+	  if [ $$store = memory: ]; then .build/release/server-bench idle --url "ws://127.0.0.1:18480/ws?token=$$token" --pid $$pid --clients 1000; fi; \
+	  kill $$pid; wait $$pid || true; \
+	done
+	.build/release/server-bench progress --jobs 50 --reports 40
+
 # The same bench on PostgreSQL on this machine (a fresh server, fsync on), workers in one process;
 # it adds NOTIFY→start: jobs enqueued through a second connection pool, timed until started.
 bench-postgres: deps

@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
         .executable(name: "media-bench", targets: ["MediaBench"]),
         .executable(name: "etl-bench", targets: ["ETLBench"]),
+        .executable(name: "server-bench", targets: ["ServerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -148,6 +149,15 @@ let package = Package(
                 "Conveyor", "ConveyorTesting", "ETL", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ETLBench", swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ServerBench",
+            dependencies: [
+                "Conveyor", "ConveyorServer", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/ServerBench", swiftSettings: strict
         ),
         .executableTarget(
             name: "MediaBench",

@@ -1,3 +1,4 @@
+import Conveyor
 /// One step applied to every row, in order.
 public enum ETLTransform: Codable, Sendable, Hashable {
     /// The types `cast` converts text to.
@@ -34,12 +35,12 @@ public enum ETLTransform: Codable, Sendable, Hashable {
         var from: String?
         var to: String?
         var field: String?
-        var equals: JSONField?
-        var notEquals: JSONField?
-        var gt: JSONField?
-        var lt: JSONField?
+        var equals: JSONValue?
+        var notEquals: JSONValue?
+        var gt: JSONValue?
+        var lt: JSONValue?
         var isNull: Bool?
-        var value: JSONField?
+        var value: JSONValue?
         var key: [String]?
     }
 
@@ -94,13 +95,13 @@ public enum ETLTransform: Codable, Sendable, Hashable {
         case .filter(let field, let condition):
             (raw.op, raw.field) = ("filter", field)
             switch condition {
-            case .equals(let value): raw.equals = JSONField(value)
-            case .notEquals(let value): raw.notEquals = JSONField(value)
-            case .greaterThan(let value): raw.gt = JSONField(value)
-            case .lessThan(let value): raw.lt = JSONField(value)
+            case .equals(let value): raw.equals = JSONValue(value)
+            case .notEquals(let value): raw.notEquals = JSONValue(value)
+            case .greaterThan(let value): raw.gt = JSONValue(value)
+            case .lessThan(let value): raw.lt = JSONValue(value)
             case .isNull(let flag): raw.isNull = flag
             }
-        case .fillDefault(let field, let value): (raw.op, raw.field, raw.value) = ("default", field, JSONField(value))
+        case .fillDefault(let field, let value): (raw.op, raw.field, raw.value) = ("default", field, JSONValue(value))
         case .dedupe(let key): (raw.op, raw.key) = ("dedupe", key)
         }
         try raw.encode(to: encoder)

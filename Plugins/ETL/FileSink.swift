@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 
 /// Rows into a CSV (RFC 4180 quoting, header row, CRLF) or JSON Lines file. It is written beside
@@ -32,7 +33,7 @@ struct FileSink: RowSink {
             case .csv:
                 text += row.map { Self.csvField($0.text ?? "") }.joined(separator: ",") + "\r\n"
             case .jsonl:
-                let fields = zip(columns, row).map { name, value in "\(Self.json(.string(name))):\(Self.json(JSONField(value)))" }
+                let fields = zip(columns, row).map { name, value in "\(Self.json(.string(name))):\(Self.json(JSONValue(value)))" }
                 text += "{" + fields.joined(separator: ",") + "}\n"
             }
         }
@@ -56,7 +57,7 @@ struct FileSink: RowSink {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    private static func json(_ field: JSONField) -> String {
-        String(decoding: (try? JSONField.encoder.encode(field)) ?? Data("null".utf8), as: UTF8.self)
+    private static func json(_ field: JSONValue) -> String {
+        String(decoding: (try? JSONValue.encoder.encode(field)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 
 /// JSON Lines: one object per line. The first object's keys, in alphabetical order (a JSON
@@ -22,7 +23,7 @@ struct JSONLinesSource: RowSource {
             consumed += line.count + 1
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
             number += 1
-            guard let object = try? decoder.decode([String: JSONField].self, from: line) else {
+            guard let object = try? decoder.decode([String: JSONValue].self, from: line) else {
                 batch.rejected.append(.init(row: number, reason: "is not a JSON object"))
                 return
             }

@@ -5,24 +5,16 @@ import PostgresNIO
 /// or bound values. postgres-nio's own descriptions hide the server's message on purpose; this
 /// reads it back out, since it says things like "database \"x\" does not exist".
 enum PostgresFailure {
-    /// Runs `body`, failing after `timeout` (a pool that cannot connect waits rather than fails),
-    /// and maps errors through ``explain(_:_:doing:)``.
+    /// Runs `body`, failing after `timeout` (a pool that cannot connect waits rather than fails;
+    /// a dropped connection may never answer), and maps errors through ``explain(_:_:doing:)``.
     static func mapping<T: Sendable>(
         _ options: PostgresStoreOptions, timeout: Duration, doing action: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw ConveyorError(.storeUnavailable, "\(options): no answer within \(timeout) (\(action)); is the server running?")
-                }
-                return value
+            guard let value = try await DeadlineRace.run(limit: timeout, body) else {
+                throw ConveyorError(.storeUnavailable, "\(options): no answer within \(timeout) (\(action)); is the server running?")
             }
+            return value
         } catch {
             throw explain(error, options, doing: action)
         }

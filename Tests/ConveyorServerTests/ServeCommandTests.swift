@@ -84,16 +84,19 @@ struct ServeCommandTests {
 
     @Test func sigtermDrainsAndExitsZero() async throws {
         let running = try await Self.serve()
-        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":1500}"#], running)
+        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":3000}"#], running)
         let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
         let (url, token, jobID) = (running.url, running.token, String(id))
         let watcher = Task { try await Self.client(["status", jobID, "--watch"], url: url, token: token) }
-        try await Task.sleep(for: .milliseconds(500))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await !Self.client(["status", jobID], running).stdout.contains(#""status" : "running""#), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         running.process.kill(SIGTERM)
         try await Task.sleep(for: .milliseconds(200))
         let refused = try await Self.client(["enqueue", "noop"], running)
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("shutting_down"), "new jobs get 503 while draining: \(refused.stderr)")
+        #expect(refused.stderr.contains("shutting_down"), "new jobs get 503 while the running one drains: \(refused.stderr)")
         let output = try await running.process.finish()
         #expect(output.status == 0, "\(output.stderr)")
         let watched = try await watcher.value

@@ -16,8 +16,9 @@ struct ServiceLifecycleTests {
         logger.logLevel = .critical
         let store = MemoryJobStore()
         var configuration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(20))
-        // Long enough for the 100 ms job to finish on a loaded CI machine; the 60 s one cannot.
-        configuration.drainTimeout = .seconds(4)
+        // Long enough for the 100 ms job to finish on a loaded CI machine (4 s once was not,
+        // with the server's process tests beside it); the 60 s one cannot.
+        configuration.drainTimeout = .seconds(8)
         let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [runtime], logger: logger)
         let running = Task {

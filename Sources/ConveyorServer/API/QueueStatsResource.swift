@@ -37,6 +37,16 @@ struct QueueStatsResource: Encodable, Sendable, Equatable {
         try c.encode(memory, forKey: .memory)
     }
 
+    /// The runtime's store and process as they are now.
+    static func current(_ runtime: ConveyorRuntime) async throws -> QueueStatsResource {
+        let now = Date()
+        async let stats = runtime.store.stats(now: now)
+        async let paused = runtime.store.pausedQueues()
+        return QueueStatsResource(
+            stats: try await stats, paused: try await paused,
+            workers: .init(active: runtime.activeJobCount, max: runtime.configuration.concurrency), memory: runtime.memory.stats, now: now)
+    }
+
     init(stats: StoreStats, paused: Set<String>, workers: Workers, memory: MemoryBudgetStats, now: Date) {
         queued = stats.count(.queued)
         scheduled = stats.count(.scheduled)

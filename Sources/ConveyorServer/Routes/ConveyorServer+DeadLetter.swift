@@ -8,15 +8,7 @@ extension ConveyorServer {
         api.get("dead-letter") { request, context in
             _ = try context.requireAdmin()
             var filter = JobFilter(status: .failed)
-            let query = request.uri.queryParameters
-            if let text = query["limit"].map(String.init) {
-                guard let limit = Int(text), (1...1_000).contains(limit) else { throw APIError.badRequest("limit: '\(text)' is out of range 1…1000") }
-                filter.limit = limit
-            }
-            if let text = query["cursor"].map(String.init) {
-                guard let cursor = JobID(text) else { throw APIError.badRequest("cursor: '\(text)' is not a job id (UUID)") }
-                filter.cursor = cursor
-            }
+            try Self.applyPage(request.uri.queryParameters, to: &filter)
             let page = try await self.runtime.store.jobs(matching: filter)
             return try JSONBody.response(JobListResource(jobs: page.jobs.map { JobResource($0) }, nextCursor: page.nextCursor?.description))
         }

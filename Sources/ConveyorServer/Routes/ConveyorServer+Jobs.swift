@@ -1,6 +1,7 @@
 import Conveyor
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 extension ConveyorServer {
     /// `/api/jobs…`: enqueue (one or a batch), list, read, cancel, retry.
@@ -78,6 +79,12 @@ extension ConveyorServer {
         }
         filter.type = query["type"].map(String.init)
         filter.queue = query["queue"].map(String.init)
+        try applyPage(query, to: &filter)
+        return filter
+    }
+
+    /// `limit` (1…1000) and `cursor` (the previous page's `nextCursor`).
+    static func applyPage(_ query: FlatDictionary<Substring, Substring>, to filter: inout JobFilter) throws {
         if let text = query["limit"].map(String.init) {
             guard let limit = Int(text), (1...1_000).contains(limit) else { throw APIError.badRequest("limit: '\(text)' is out of range 1…1000") }
             filter.limit = limit
@@ -86,6 +93,5 @@ extension ConveyorServer {
             guard let cursor = JobID(text) else { throw APIError.badRequest("cursor: '\(text)' is not a job id (UUID)") }
             filter.cursor = cursor
         }
-        return filter
     }
 }

@@ -7,7 +7,7 @@ extension ConveyorServer {
     func addQueueRoutes(to api: RouterGroup<ServerContext>) {
         api.get("queues/stats") { _, context in
             _ = try context.requireIdentity()
-            return try JSONBody.response(try await self.queueStats())
+            return try JSONBody.response(try await QueueStatsResource.current(self.runtime))
         }
         api.post("queues/{queue}/pause") { _, context in
             _ = try context.requireAdmin()
@@ -21,15 +21,6 @@ extension ConveyorServer {
             try await self.runtime.resume(queue: queue)
             return try JSONBody.response(QueueStateResource(queue: queue, paused: false))
         }
-    }
-
-    func queueStats() async throws -> QueueStatsResource {
-        let now = Date()
-        async let stats = runtime.store.stats(now: now)
-        async let paused = runtime.store.pausedQueues()
-        return QueueStatsResource(
-            stats: try await stats, paused: try await paused,
-            workers: .init(active: runtime.activeJobCount, max: runtime.configuration.concurrency), memory: runtime.memory.stats, now: now)
     }
 
     private static func queueName(_ context: ServerContext) throws -> String {

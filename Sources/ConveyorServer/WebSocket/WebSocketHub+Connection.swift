@@ -80,7 +80,7 @@ extension WebSocketHub {
         case .queue:
             state.withLock { $0.connections[id]?.queue = adding }
             send(ServerMessage.subscribed("queue", jobID: nil, subscribed: adding))
-            if adding, let stats = try? await queueStats() { send(ServerMessage.queueStats(stats)) }
+            if adding, let stats = try? await QueueStatsResource.current(runtime) { send(ServerMessage.queueStats(stats)) }
         case .memory:
             state.withLock { $0.connections[id]?.memory = adding }
             send(ServerMessage.subscribed("memory", jobID: nil, subscribed: adding))

@@ -113,7 +113,7 @@ final class WebSocketHub: Sendable {
         let (queueOutboxes, memoryOutboxes) = state.withLock { state in
             (state.connections.values.filter(\.queue).map(\.outbox), state.connections.values.filter(\.memory).map(\.outbox))
         }
-        if !queueOutboxes.isEmpty, let stats = try? await queueStats() {
+        if !queueOutboxes.isEmpty, let stats = try? await QueueStatsResource.current(runtime) {
             let text = ServerMessage.queueStats(stats)
             let changed = state.withLock { state in
                 defer { state.lastQueueStats = text }
@@ -141,14 +141,5 @@ final class WebSocketHub: Sendable {
                 ServerMessage.finished(jobID: id, status: job.status, result: job.result, error: job.error, timestamp: job.finishedAt ?? Date())
             }
         }
-    }
-
-    func queueStats() async throws -> QueueStatsResource {
-        let now = Date()
-        async let stats = runtime.store.stats(now: now)
-        async let paused = runtime.store.pausedQueues()
-        return QueueStatsResource(
-            stats: try await stats, paused: try await paused,
-            workers: .init(active: runtime.activeJobCount, max: runtime.configuration.concurrency), memory: runtime.memory.stats, now: now)
     }
 }

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// Runs an operation against a deadline and returns at whichever comes first — without waiting
+/// for an operation that ignores cancellation. A task group cannot do that (it awaits every
+/// child), and postgres-nio may keep waiting on a connection the server dropped during a
+/// restart: a worker stuck there would never drain or exit. The late operation is cancelled and
+/// left to end on its own.
+final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T?, any Error>?
+        var tasks: [Task<Void, Never>] = []
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    /// The operation's value, `nil` once `limit` passed first; rethrows its error; throws
+    /// `CancellationError` when the caller is cancelled.
+    static func run(limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let race = DeadlineRace<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.state.withLock { $0.continuation = continuation }
+                let work = Task {
+                    do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                }
+                let timer = Task {
+                    try? await Task.sleep(for: limit)
+                    race.finish(.success(nil))
+                }
+                race.adopt([work, timer])
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+
+    private func adopt(_ tasks: [Task<Void, Never>]) {
+        let finished = state.withLock { state in
+            state.tasks = tasks
+            return state.done
+        }
+        if finished { tasks.forEach { $0.cancel() } }
+    }
+
+    /// The first result wins; the rest are ignored and the other task is cancelled.
+    private func finish(_ result: Result<T?, any Error>) {
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T?, any Error>?, [Task<Void, Never>]) in
+            guard !state.done else { return (nil, []) }
+            state.done = true
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        tasks.forEach { $0.cancel() }
+        continuation?.resume(with: result)
+    }
+}
