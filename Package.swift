@@ -190,7 +190,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "ConveyorCurl", "ConveyorPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             path: "Tests/Support", swiftSettings: strict
         ),

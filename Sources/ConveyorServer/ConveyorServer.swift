@@ -56,12 +56,13 @@ public final class ConveyorServer: Sendable {
     }
 
     /// What a `ServiceGroup` runs, in start order: the HTTP server, the WebSocket hub and,
-    /// with `runWorkers`, the runtime. Graceful shutdown goes the other way: workers drain
+    /// with `runWorkers`, the runtime (without, a relay of other processes' events, so the
+    /// WebSocket shows the progress of jobs that `conveyor worker`s run). Graceful shutdown goes the other way: workers drain
     /// first (the server still answers, with 503 for new jobs), then WebSockets close with
     /// 1001, then the listener stops.
     public func services(runWorkers: Bool, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any Service] {
         var services: [any Service] = [application(onServerRunning: onServerRunning), HubService(server: self), metrics]
-        if runWorkers { services.append(runtime) }
+        services.append(runWorkers ? runtime : EventRelayService(runtime: runtime))
         return services
     }
 

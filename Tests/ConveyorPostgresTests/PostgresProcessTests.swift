@@ -139,3 +139,31 @@ struct PostgresProcessTests {
         }
     }
 }
+
+/// `conveyor serve` and `conveyor worker` on one PostgreSQL, as separate processes.
+@Suite("Postgres store: a server and a worker")
+struct PostgresServeTests {
+    @Test("the server's WebSocket shows the progress and outcome of a job a worker process runs")
+    func remoteProgress() async throws {
+        guard let url = try await PostgresTestServer.freshDatabase() else { return }
+        let secret = "pg-serve-secret-0123456789abcdef-0123456789"
+        let token = try await ProductProcess.run("conveyor", ["token", "--user", "ops", "--admin"], environment: ["CONVEYOR_JWT_SECRET": secret])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try await ServeProcess.start(["--store", url, "--no-workers"], environment: ["CONVEYOR_JWT_SECRET": secret], token: token)
+        defer { server.process.kill(SIGKILL) }
+        let worker = try ProductProcess("conveyor", ["worker", "--store", url, "--workers", "2"], environment: ["CONVEYOR_LOG_LEVEL": "warning"])
+        defer { worker.kill(SIGKILL) }
+
+        let enqueued = try await ProductProcess.run(
+            "conveyor", ["enqueue", "sleep", "--payload", #"{"ms":1500}"#], environment: ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": token])
+        let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
+        let socket = WebSocketProbe(url: server.webSocketURL)
+        defer { socket.close() }
+        socket.send(#"{"type":"subscribe","topic":"job","jobId":"\#(id)"}"#)
+        let finished = try await socket.next(timeout: .seconds(30)) { $0["type"] as? String == "job:finished" }
+        #expect(finished["status"] as? String == "completed")
+        let progress = socket.messages.filter { $0["type"] as? String == "job:progress" }.compactMap { $0["progress"] as? Double }
+        #expect(progress.count >= 3, "the worker's reports reached the server by NOTIFY: \(progress)")
+        #expect(progress == progress.sorted())
+    }
+}

@@ -5,32 +5,7 @@ import TestSupport
 /// `conveyor serve` and the client commands as real processes, configured as operators do.
 @Suite("conveyor serve and the client commands")
 struct ServeCommandTests {
-    /// A running `conveyor serve` on a memory store and a free port: its URL and admin token.
-    struct Running {
-        let process: ProductProcess
-        let url: String
-        let token: String
-    }
-
-    static func serve(_ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil) async throws -> Running {
-        var environment = environment
-        environment["CONVEYOR_JWT_SECRET"] = environment["CONVEYOR_JWT_SECRET"] ?? ""
-        let process = try ProductProcess("conveyor", ["serve", "--store", "memory:", "--port", "0"] + arguments, environment: environment.filter { !$0.value.isEmpty })
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let printed = process.printedSoFar
-            if let url = printed.firstMatch(of: /listening on (http:\S+)/)?.1, let token = given ?? printed.firstMatch(of: /#token=(\S+)/)?.1.description {
-                return Running(process: process, url: String(url), token: token)
-            }
-            guard process.process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.kill(SIGKILL)
-        let output = try await process.finish()
-        throw TestServerError("serve did not start: \(output.stdout) \(output.stderr)")
-    }
-
-    static func client(_ arguments: [String], _ running: Running) async throws -> ProductProcess.Output {
+    static func client(_ arguments: [String], _ running: ServeProcess) async throws -> ProductProcess.Output {
         try await client(arguments, url: running.url, token: running.token)
     }
 
@@ -39,7 +14,7 @@ struct ServeCommandTests {
     }
 
     @Test func enqueueWaitShowsProgressAndExitsByOutcome() async throws {
-        let running = try await Self.serve()
+        let running = try await ServeProcess.start()
         defer { running.process.kill(SIGKILL) }
         let ok = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":600}"#, "--wait"], running)
         #expect(ok.status == 0, "\(ok.stderr)")
@@ -55,7 +30,7 @@ struct ServeCommandTests {
     }
 
     @Test func statusCancelRetryHealthAndDeadLetter() async throws {
-        let running = try await Self.serve()
+        let running = try await ServeProcess.start()
         defer { running.process.kill(SIGKILL) }
         let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":60000}"#], running)
         let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
@@ -83,8 +58,8 @@ struct ServeCommandTests {
     }
 
     @Test func sigtermDrainsAndExitsZero() async throws {
-        let running = try await Self.serve()
-        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":3000}"#], running)
+        let running = try await ServeProcess.start()
+        let enqueued = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":8000}"#], running)
         let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
         let (url, token, jobID) = (running.url, running.token, String(id))
         let watcher = Task { try await Self.client(["status", jobID, "--watch"], url: url, token: token) }
@@ -132,7 +107,7 @@ struct ServeCommandTests {
             "conveyor", ["token", "--user", "ops", "--admin", "--config", file.path], environment: ["CONVEYOR_JWT_SECRET": ""].filter { !$0.value.isEmpty }
         ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.split(separator: ".").count == 3, "the file's secret signs tokens")
-        let running = try await Self.serve(
+        let running = try await ServeProcess.start(
             ["--config", file.path, "--workers", "5", "--no-workers"], environment: ["CONVEYOR_MAX_QUEUE_SIZE": "2"], token: token)
         defer { running.process.kill(SIGKILL) }
         #expect(!running.process.printedSoFar.contains("Admin token"), "a configured secret prints no token")

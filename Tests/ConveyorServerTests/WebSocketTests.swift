@@ -1,6 +1,7 @@
 import Conveyor
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("WebSocket")
 struct WebSocketTests {

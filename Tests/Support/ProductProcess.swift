@@ -29,7 +29,9 @@ public struct ProductProcess {
 
     /// Starts `product arguments…`; when `unprivileged` and running as root, as user nobody,
     /// so file permissions apply to it.
-    public init(_ product: String, _ arguments: [String], environment: [String: String] = [:], unprivileged: Bool = false) throws {
+    public init(
+        _ product: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], unprivileged: Bool = false
+    ) throws {
         let binary = Self.binary(product)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw Failure(message: "\(binary.path) is missing: build the package first (swift build)")
@@ -41,7 +43,7 @@ public struct ProductProcess {
             process.executableURL = binary
             process.arguments = arguments
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unsetting.contains($0.key) }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-process-\(UUID().uuidString)")
         stdoutURL = base.appendingPathExtension("out")
         stderrURL = base.appendingPathExtension("err")

@@ -107,11 +107,7 @@ public final class ConveyorRuntime: Service, Sendable {
                         for await _ in source.wakeups() { self.signal(work: true) }
                     }
                 }
-                if let source = self.store as? any JobEventSource {
-                    group.addTask {
-                        for await event in source.sharedEvents() where self.bus.hasSubscribers { self.bus.emit(event) }
-                    }
-                }
+                group.addTask { await self.relaySharedEvents() }
                 await self.coordinate()
                 group.cancelAll()
             }
@@ -120,6 +116,14 @@ public final class ConveyorRuntime: Service, Sendable {
         }
         await flushProgress()
         logger.info("Conveyor workers stopped", metadata: ["worker": .string(configuration.workerID)])
+    }
+
+    /// Re-emits on ``events()`` what other processes publish through the store (progress sent
+    /// by PostgreSQL NOTIFY), until cancelled. `run()` does this itself; a process that runs no
+    /// workers — an API server in front of `conveyor worker`s — runs it on its own.
+    public func relaySharedEvents() async {
+        guard let source = store as? any JobEventSource else { return }
+        for await event in source.sharedEvents() where bus.hasSubscribers { bus.emit(event) }
     }
 
     /// Begins a graceful drain: no new claims; running jobs get `drainTimeout` to finish,

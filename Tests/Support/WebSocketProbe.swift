@@ -5,7 +5,7 @@ import Synchronization
 
 /// A WebSocket client that records every message the server sends and lets a test send
 /// messages and wait for what it expects.
-final class WebSocketProbe: Sendable {
+public final class WebSocketProbe: Sendable {
     private final class Record: Sendable {
         let texts = Mutex<[String]>([])
         let closeCode = Mutex<String?>(nil)
@@ -16,7 +16,7 @@ final class WebSocketProbe: Sendable {
     private let task: Task<Void, Never>
 
     /// Connects to `url` (e.g. `ws://127.0.0.1:PORT/ws?token=…`).
-    init(url: String) {
+    public init(url: String) {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
         outgoing = continuation
         let record = record
@@ -40,36 +40,36 @@ final class WebSocketProbe: Sendable {
         }
     }
 
-    func send(_ text: String) { outgoing.yield(text) }
+    public func send(_ text: String) { outgoing.yield(text) }
 
-    var messages: [[String: Any]] {
+    public var messages: [[String: Any]] {
         record.texts.withLock { $0 }.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
     }
 
     /// The close code once the connection ended (`nil` while open).
-    var closedWith: String? { record.closeCode.withLock { $0 } }
+    public var closedWith: String? { record.closeCode.withLock { $0 } }
 
     /// Waits until a received message satisfies `match` and returns it.
     @discardableResult
-    func next(timeout: Duration = .seconds(15), where match: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    public func next(timeout: Duration = .seconds(15), where match: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = messages.first(where: match) { return found }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw TestServerError("no matching WebSocket message within \(timeout); got \(messages)")
+        throw ProductProcess.Failure(message: "no matching WebSocket message within \(timeout); got \(messages)")
     }
 
-    func waitUntilClosed(timeout: Duration = .seconds(15)) async throws -> String {
+    public func waitUntilClosed(timeout: Duration = .seconds(15)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let code = closedWith { return code }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw TestServerError("the WebSocket did not close within \(timeout)")
+        throw ProductProcess.Failure(message: "the WebSocket did not close within \(timeout)")
     }
 
-    func close() {
+    public func close() {
         outgoing.finish()
         task.cancel()
     }
