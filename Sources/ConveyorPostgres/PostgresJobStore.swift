@@ -83,7 +83,12 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
     /// Stops listening and closes every connection.
     public func close() async throws {
         background.cancel()
-        await background.value
+        let background = background
+        // A connection left hanging (a query abandoned at its deadline, a server that vanished)
+        // can keep the pool from shutting down; a process that is exiting must not wait on it.
+        if try await DeadlineRace.run(limit: .seconds(5), { await background.value }) == nil {
+            logger.warning("PostgreSQL connections did not close within 5s; leaving them to the process exit", metadata: ["store": "\(options)"])
+        }
     }
 
     public func wakeups() -> AsyncStream<Void> {

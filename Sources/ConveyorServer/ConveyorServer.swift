@@ -14,7 +14,9 @@ import Synchronization
 /// Run it with ``services(runWorkers:onServerRunning:)`` in a `ServiceGroup`. SIGTERM then
 /// answers new jobs with 503, lets running jobs drain, closes WebSockets with 1001 and stops.
 public final class ConveyorServer: Sendable {
+    /// The runtime every route calls: enqueue, cancel, retry, the store, the memory budget.
     public let runtime: ConveyorRuntime
+    /// Where it listens and how it guards itself.
     public let configuration: ServerConfiguration
     let tokens: TokenAuthority
     let logger: Logger

@@ -1,5 +1,6 @@
 /// How the server listens and guards itself. Defaults follow DESIGN §7.
 public struct ServerConfiguration: Sendable {
+    /// The address to bind; 127.0.0.1 by default so nothing is exposed by accident.
     public var host: String
     /// 0 picks a free port (tests); the bound one is reported by `onServerRunning`.
     public var port: Int
@@ -11,6 +12,7 @@ public struct ServerConfiguration: Sendable {
     /// beyond it → 429 with `Retry-After`. `nil`: no limit.
     public var rateLimitPerSecond: Int?
 
+    /// The defaults of DESIGN §7 unless given.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20, webSocketPingInterval: Duration = .seconds(30),
         rateLimitPerSecond: Int? = nil

@@ -25,7 +25,9 @@ struct SQLiteProcessTests {
     func crashRecovery() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let store = try SQLiteJobStore(path: path)
-        let total = 120
+        // About 6 s of work for 16 workers: on a loaded machine (the whole suite runs in parallel)
+        // 3 s once ran out before the kill, leaving nothing to interrupt.
+        let total = 240
         let enqueued = try await store.enqueue(sleepJobs(total, ms: 400), maxQueueSize: nil)
         let lease = Duration.seconds(2)
         let environment = ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"]

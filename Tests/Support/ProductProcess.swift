@@ -61,9 +61,18 @@ public struct ProductProcess {
         try await ProductProcess(product, arguments, environment: environment, unprivileged: unprivileged).finish()
     }
 
-    /// Waits for the exit (polling, so the test's task is not blocked) and returns what it printed.
-    public func finish() async throws -> Output {
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    /// Waits for the exit (polling, so the test's task is not blocked) and returns what it
+    /// printed. A process still running after `limit` is killed and the wait fails: a hang is
+    /// a test failure, not a stuck suite.
+    public func finish(within limit: Duration = .seconds(180)) async throws -> Output {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(SIGKILL)
+                throw Failure(message: "\(process.executableURL?.lastPathComponent ?? "process") did not exit within \(limit); killed it")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         defer {
             try? FileManager.default.removeItem(at: stdoutURL)
             try? FileManager.default.removeItem(at: stderrURL)

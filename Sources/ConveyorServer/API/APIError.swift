@@ -5,12 +5,16 @@ public import Hummingbird
 /// An error as the API reports it: a status and `{"error": {"code", "message"}}`. Handlers
 /// throw these (or `ConveyorError`, mapped by ``init(_:)``) so every failure has one shape.
 public struct APIError: Error, Sendable, Hashable {
+    /// The HTTP status (400, 401, 403, 404, 405, 409, 413, 429, 503…).
     public var status: HTTPResponse.Status
+    /// A stable snake_case code clients can branch on (`queue_full`, `invalid_input`).
     public var code: String
+    /// A sentence for people, naming the field and the problem.
     public var message: String
     /// Extra headers, e.g. `Retry-After` on 429 and 503.
     public var headers: HTTPFields
 
+    /// An error with its status, code and message (and headers such as `Retry-After`).
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
@@ -39,6 +43,7 @@ public struct APIError: Error, Sendable, Hashable {
 }
 
 extension APIError: ResponseGenerator {
+    /// The `{"error": {"code", "message"}}` body with the status and headers.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status)
         response.headers.append(contentsOf: headers)

@@ -14,6 +14,7 @@ public struct TokenAuthority: Sendable, CustomStringConvertible {
         keys = await JWTKeyCollection().add(hmac: HMACKey(from: Array(secret.utf8)), digestAlgorithm: .sha256)
     }
 
+    /// Never the secret.
     public var description: String { "TokenAuthority(HS256, secret: ***)" }
 
     /// A random secret for a server started without one (printed nowhere).
