@@ -106,7 +106,9 @@ let package = Package(
         .target(
             name: "ETL",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "VideoDownload", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgres", "VideoDownload", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Plugins/ETL", swiftSettings: strict
         ),
@@ -227,7 +229,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ETLTests",
-            dependencies: ["ETL", "Conveyor", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ETL", "Conveyor", "ConveyorPostgres", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.

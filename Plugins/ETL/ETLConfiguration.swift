@@ -1,10 +1,12 @@
 public import Conveyor
 public import ConveyorCurl
+public import ConveyorPostgres
 import Foundation
 
 /// What `etl` jobs may touch. Paths in payloads are untrusted, so every file a job reads or
 /// writes — sources, destinations, SQLite stores — must lie inside `directory`; URLs are fetched
-/// under the same address guard as video downloads.
+/// under the same address guard as video downloads. PostgreSQL passwords can stay out of payloads
+/// (which are stored and shown): a URL without one takes it from the libpq password file.
 public struct ETLConfiguration: Sendable {
     /// The directory payload paths are resolved in and confined to (`CONVEYOR_ETL_DIR`).
     public var directory: String
@@ -15,15 +17,22 @@ public struct ETLConfiguration: Sendable {
     /// Memory one batch may hold; three are reserved from the budget for the job's length (one
     /// being read, one waiting, one being written).
     public var batchBytes: Int
+    /// Passwords for PostgreSQL URLs that carry none (`PGPASSFILE` or `~/.pgpass`), each tied to
+    /// its host, port, database and user.
+    public var passwords: PostgresPassFile?
 
-    public init(directory: String, destinations: DestinationPolicy = .publicOnly, batchRows: Int = 10_000, batchBytes: Int = 4 << 20) {
+    public init(
+        directory: String, destinations: DestinationPolicy = .publicOnly, passwords: PostgresPassFile? = nil, batchRows: Int = 10_000,
+        batchBytes: Int = 4 << 20
+    ) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
         self.destinations = destinations
+        self.passwords = passwords
         self.batchRows = batchRows
         self.batchBytes = batchBytes
     }
 
-    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory). `destinations` is the address
+    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory) and the PostgreSQL password file. `destinations` is the address
     /// policy the caller already read (`CONVEYOR_ALLOW_PRIVATE_URLS`, shared with video downloads).
     public static func fromEnvironment(
         _ environment: [String: String], destinations: DestinationPolicy
@@ -33,7 +42,24 @@ public struct ETLConfiguration: Sendable {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ConfigurationProblem(line: "CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
         }
-        return ETLConfiguration(directory: directory, destinations: destinations)
+        let passwords: PostgresPassFile?
+        do {
+            passwords = try PostgresPassFile.load(environment: environment)
+        } catch {
+            throw ConfigurationProblem(line: error.message)
+        }
+        return ETLConfiguration(directory: directory, destinations: destinations, passwords: passwords)
+    }
+
+    /// A PostgreSQL URL from a payload, with its password from the password file when it has none.
+    func postgres(_ url: String, field: String) throws -> PostgresStoreOptions {
+        let options: PostgresStoreOptions
+        do {
+            options = try PostgresStoreOptions(url: url)
+        } catch let error as ConveyorError {
+            throw ETLFailure("\(field): \(error.message)")
+        }
+        return passwords?.filling(options) ?? options
     }
 
     /// `path` inside `directory`, or a failure naming the field; `..` and symlinks cannot lead out.

@@ -29,6 +29,8 @@ struct ETLRunner {
                 source = CSVFileSource(path: path, delimiter: delimiter)
             case .jsonl(let location):
                 source = JSONLinesSource(path: try await file(location, fetched: &downloaded))
+            case .sql(let store, let query) where ETLDestination.isPostgresURL(store):
+                source = PostgresQuerySource(options: try configuration.postgres(store, field: "source.store"), query: query, logger: context.logger)
             case .sql(let store, let query):
                 source = SQLiteQuerySource(path: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)
             }
@@ -46,9 +48,8 @@ struct ETLRunner {
             flag.stopped.withLock { $0 = true }
         }
         do {
-            let loaded = try result.get()
-            try Task.checkCancellation()
-            return loaded
+            // A load that reached its end stands even if the cancel came during its last step.
+            return try result.get()
         } catch let failure as ETLFailure {
             throw JobError.permanent(failure.description, code: "etl_failed")
         }
@@ -67,8 +68,11 @@ struct ETLRunner {
         }
     }
 
-    private func makeSink() throws -> any RowSink {
+    private func makeSink(context: JobContext) throws -> any RowSink {
         switch request.destination {
+        case .postgres(let url, let table, let mode, let key):
+            return try PostgresTableSink(
+                options: try configuration.postgres(url, field: "destination.url"), table: table, mode: mode, key: key, logger: context.logger)
         case .sqlite(let path, let table, let mode, let key):
             return try SQLiteTableSink(path: try configuration.resolve(path, field: "destination.path"), table: table, mode: mode, key: key)
         case .csv(let path):
@@ -80,7 +84,7 @@ struct ETLRunner {
 
     /// Reads and transforms on this thread while a `BatchWriter` writes on another.
     private func load(from source: any RowSource, context: JobContext, stopped: () -> Bool) throws -> ETLResult {
-        let writer = BatchWriter(sink: try makeSink())
+        let writer = BatchWriter(sink: try makeSink(context: context))
         let pipe = BatchPipe(capacity: 1)
         writer.start(pipe, context: context)
         var result = ETLResult(rowsRead: 0, rowsWritten: 0, rowsRejected: 0, rowsFiltered: 0, rejectSamples: [])
@@ -126,7 +130,7 @@ struct ETLRunner {
         }
         if stopped() {
             writer.sink.abandon()
-            return result
+            throw CancellationError()
         }
         do {
             try writer.sink.finish()

@@ -1,7 +1,9 @@
+import Conveyor
+import ConveyorPostgres
 import VideoDownload
 
 /// Where rows come from: a CSV or JSON Lines file (a path under the ETL directory, or an
-/// http(s) URL), or a query on a SQLite store.
+/// http(s) URL), or a query on a SQLite or PostgreSQL database.
 public enum ETLSource: Codable, Sendable, Hashable {
     /// A file by path or URL.
     public enum Location: Sendable, Hashable {
@@ -14,7 +16,9 @@ public enum ETLSource: Codable, Sendable, Hashable {
     case csv(Location, delimiter: Character = ",")
     /// One JSON object per line.
     case jsonl(Location)
-    /// `SELECT …` on a SQLite database, opened read-only (`store` is `sqlite:PATH`).
+    /// `SELECT …` on a SQLite database opened read-only (`store` is `sqlite:PATH`), or on
+    /// PostgreSQL in a read-only transaction (`postgres://USER@HOST:PORT/DATABASE`; the password
+    /// may come from `PGPASSFILE` rather than the payload, which is stored and shown).
     case sql(store: String, query: String)
 
     fileprivate struct Raw: Codable {
@@ -52,12 +56,16 @@ public enum ETLSource: Codable, Sendable, Hashable {
             self = .jsonl(try location())
         case "sql":
             guard let store = raw.store, let query = raw.query, !query.isEmpty else { throw fail("a sql source needs store and query") }
-            guard store.hasPrefix("sqlite:") else {
-                throw fail("store: only sqlite:PATH stores can be read here (PostgreSQL sources come with the PostgreSQL store)")
+            if ETLDestination.isPostgresURL(store) {
+                do {
+                    _ = try PostgresStoreOptions(url: store)
+                } catch let error as ConveyorError {
+                    throw fail(error.message)
+                }
+            } else if !store.hasPrefix("sqlite:") {
+                throw fail("store: \"\(PostgresStoreOptions.redacted(store))\" must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
             }
             self = .sql(store: store, query: query)
-        case "postgres":
-            throw fail("type: PostgreSQL sources come with the PostgreSQL store; use a sql source on sqlite: for now")
         default:
             throw fail("type: \"\(raw.type)\" is not one of csv, jsonl, sql")
         }

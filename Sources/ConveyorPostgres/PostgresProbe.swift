@@ -11,17 +11,22 @@ struct PostgresProbe {
     var options: PostgresStoreOptions
     var logger: Logger
 
-    /// Runs `body` on a new connection, closed afterwards.
-    func withConnection<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// A new connection of its own, outside the pool; the caller closes it.
+    func connect(timeout: Duration) async throws -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
             database: options.database, tls: try connectionTLS())
         let logger = logger
-        let connection = try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") {
+        return try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") {
             try await PostgresConnection.connect(
                 on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
             ).get()
         }
+    }
+
+    /// Runs `body` on a new connection, closed afterwards.
+    func withConnection<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await connect(timeout: timeout)
         do {
             let value = try await body(connection)
             try? await connection.close()

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorPostgres
 import ConveyorTesting
 @testable import ETL
 import Foundation
@@ -11,7 +12,7 @@ struct ETLScratch {
     let directory: URL
     let configuration: ETLConfiguration
 
-    init(batchRows: Int = 3) throws {
+    init(batchRows: Int = 3, passwords: PostgresPassFile? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-etl-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for name in ["people.csv", "events.jsonl"] {
@@ -19,7 +20,7 @@ struct ETLScratch {
                 at: FixturePaths.root.appendingPathComponent("etl/\(name)"), to: directory.appendingPathComponent(name))
         }
         // Small batches, so every test crosses batch boundaries.
-        configuration = ETLConfiguration(directory: directory.path, destinations: .any, batchRows: batchRows)
+        configuration = ETLConfiguration(directory: directory.path, destinations: .any, passwords: passwords, batchRows: batchRows)
     }
 
     func run(_ json: String) async throws -> HandlerTestRun<ETLResult> {
@@ -185,7 +186,10 @@ struct ETLTests {
         (#"{"source": {"type": "csv", "path": "a"}, "transform": [{"op": "filter", "field": "n"}], "destination": {"type": "csv", "path": "b"}}"#, "payload.transform[0]: filter needs exactly one of"),
         (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "sqlite", "path": "b", "table": "t", "mode": "upsert"}}"#, "payload.destination: key: upsert needs"),
         (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "sqlite", "path": "b", "table": "drop table;"}}"#, "payload.destination: table:"),
-        (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "postgres", "url": "postgres://x"}}"#, "payload.destination: type: PostgreSQL destinations come with the PostgreSQL store"),
+        (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "postgres", "url": "postgres://x/db", "table": "t"}}"#, "payload.destination: url: the postgres URL needs a user name"),
+        (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "postgres", "table": "t"}}"#, "payload.destination: url: required"),
+        (#"{"source": {"type": "csv", "path": "a"}, "destination": {"type": "postgres", "url": "postgres://u:hunter2@h/db", "table": "a b"}}"#, "payload.destination: table:"),
+        (#"{"source": {"type": "sql", "store": "mysql://u:hunter2@h/db", "query": "SELECT 1"}, "destination": {"type": "csv", "path": "b"}}"#, #"payload.source: store: "mysql://u:***@h/db" must be sqlite:PATH or postgres://"#),
     ])
     func badPayloads(_ payload: String, _ expected: String) async throws {
         let scratch = try ETLScratch()
@@ -249,7 +253,7 @@ struct ETLCancellationTests {
     @Test("cancelling a running load stops it between batches; the old table stays, the scratch table goes, memory is freed")
     func cancel() async throws {
         let scratch = try ETLScratch(batchRows: 100)
-        try scratch.write("big.csv", "id,value\n" + (1...50_000).map { "\($0),\($0 * 7)" }.joined(separator: "\n"))
+        try scratch.write("big.csv", "id,value\n" + (1...200_000).map { "\($0),\($0 * 7)" }.joined(separator: "\n"))
         try scratch.write("small.csv", "id,value\n1,1\n")
         let plugin = ETLPlugin(configuration: scratch.configuration)
         let job = try await withTestRuntime(plugins: [plugin]) { runtime in

@@ -62,6 +62,25 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
+    /// Every row of `sql` on the database at `url`, each cell as text (cast columns to `text`
+    /// in the query) or `nil` for NULL.
+    public static func rows(_ sql: String, on url: String) async throws -> [[String?]] {
+        let options = try PostgresStoreOptions(url: url)
+        let logger = Logger(label: "conveyor.tests.postgres")
+        let connection = try await options.connect(logger: logger)
+        do {
+            var rows: [[String?]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                rows.append(try row.map { try $0.decode(String?.self) })
+            }
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// A new database on the shared server, or `nil` when the Postgres tests are skipped.
     public static func freshDatabase() async throws -> String? {
         guard let url = try sharedURL() else { return nil }

@@ -1,0 +1,63 @@
+import ConveyorPostgres
+import Logging
+import PostgresNIO
+
+/// One PostgreSQL connection an ETL job reads or writes through, driven from the load's own
+/// threads. Errors become ``ETLFailure``s naming the side (`source`/`destination`), the server
+/// (never the password) and its message.
+struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let options: PostgresStoreOptions
+    let logger: Logger
+    /// The payload field errors are reported under.
+    let role: String
+
+    static func open(_ options: PostgresStoreOptions, logger: Logger, role: String) throws -> PostgresSession {
+        do {
+            let connection = try BlockingCall.run { try await options.connect(logger: logger) }
+            return PostgresSession(connection: connection, options: options, logger: logger, role: role)
+        } catch {
+            throw ETLFailure("\(role): \(error)")
+        }
+    }
+
+    /// Runs `body` on the connection and waits for it.
+    func run<T: Sendable>(doing action: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+        let connection = connection
+        let logger = logger
+        do {
+            return try BlockingCall.run { try await body(connection, logger) }
+        } catch let failure as ETLFailure {
+            throw failure
+        } catch {
+            throw ETLFailure("\(role): \(options.explain(error, doing: action))")
+        }
+    }
+
+    /// Runs statements (SQL the job built, or the payload's query) and drops their rows; in one
+    /// transaction, rolled back when one fails, if `transaction` is set.
+    func execute(_ statements: [String], transaction: Bool = false, doing action: String) throws {
+        try run(doing: action) { connection, logger in
+            if transaction { _ = try await connection.query("BEGIN", logger: logger) }
+            do {
+                for sql in statements {
+                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+                }
+                if transaction { _ = try await connection.query("COMMIT", logger: logger) }
+            } catch {
+                if transaction { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
+        }
+    }
+
+    func close() {
+        let connection = connection
+        _ = try? BlockingCall.run { try await connection.close() }
+    }
+
+    /// `name` as a quoted identifier.
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
