@@ -5,7 +5,7 @@ import ConveyorTesting
 import ETL
 import Foundation
 
-/// `etl-bench --rows N`: CSV → SQLite through the `etl` job — rows per second, and peak RSS
+/// `etl-bench --rows N [--postgres URL]`: CSV → SQLite (or PostgreSQL) through the `etl` job — rows per second, and peak RSS
 /// growth against the file's size (memory must stay flat: batches, not the file).
 @main
 struct ETLBench: AsyncParsableCommand {
@@ -14,6 +14,7 @@ struct ETLBench: AsyncParsableCommand {
     @Option(help: "Directory for the CSV and the database.") var directory = ".build/bench-etl"
     @Option var iterations = 3
     @Flag(help: "Load the text as it is: no casts (shows what parsing and writing cost alone).") var noCasts = false
+    @Option(help: "Load into this PostgreSQL database (postgres://…) instead of SQLite.") var postgres: String?
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,10 +23,12 @@ struct ETLBench: AsyncParsableCommand {
         if !FileManager.default.fileExists(atPath: csv) { try generate(csv) }
         let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
         let configuration = ETLConfiguration(directory: directory)
+        let destination = postgres.map { #"{"type": "postgres", "url": "\#($0)", "table": "orders", "mode": "replace"}"# }
+            ?? #"{"type": "sqlite", "path": "bench.db", "table": "orders", "mode": "replace"}"#
         let request = try JSONDecoder().decode(ETLRequest.self, from: Data("""
             {"source": {"type": "csv", "path": "\(file)"},
              "transform": \(noCasts ? "[]" : Self.casts),
-             "destination": {"type": "sqlite", "path": "bench.db", "table": "orders", "mode": "replace"}}
+             "destination": \(destination)}
             """.utf8))
         for iteration in 1...iterations {
             let baseline = ResidentMemory.current
@@ -36,8 +39,8 @@ struct ETLBench: AsyncParsableCommand {
             let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
             let growth = ResidentMemory.peak - baseline
             print(String(
-                format: "etl #%d: %d rows (%.0f MB CSV, 8 columns, %@) → SQLite in %.2f s = %.0f rows/s; written %d, rejected %d; budget peak %.1f MB; RSS growth %.0f MB (%.2f× the file)",
-                iteration, result.rowsRead, Double(size) / 1e6, noCasts ? "no casts" : "5 casts", seconds, Double(result.rowsRead) / seconds, result.rowsWritten, result.rowsRejected,
+                format: "etl #%d: %d rows (%.0f MB CSV, 8 columns, %@) → %@ in %.2f s = %.0f rows/s; written %d, rejected %d; budget peak %.1f MB; RSS growth %.0f MB (%.2f× the file)",
+                iteration, result.rowsRead, Double(size) / 1e6, noCasts ? "no casts" : "5 casts", postgres == nil ? "SQLite" : "PostgreSQL", seconds, Double(result.rowsRead) / seconds, result.rowsWritten, result.rowsRejected,
                 Double(run.peakMemory) / 1e6, Double(growth) / 1e6, Double(growth) / Double(max(size, 1))))
         }
     }

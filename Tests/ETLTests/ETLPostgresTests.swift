@@ -143,3 +143,26 @@ struct ETLPostgresTests {
         #expect("\(missingTable.result)".contains("\(options.username):***@"))
     }
 }
+
+@Suite("etl: PostgreSQL password file")
+struct PostgresPassFileTests {
+    @Test("a password file others may read stops the worker at start, naming it; none at all is fine")
+    func permissions() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-pgpass-\(UUID().uuidString)").path
+        try "*:*:*:etl:secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = FileManager.default.temporaryDirectory.path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        do {
+            _ = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
+            Issue.record("a readable password file was accepted")
+        } catch {
+            #expect(error.lines == ["PGPASSFILE: \(path) may be read by others (mode 644); chmod 600 it"])
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let configuration = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
+        #expect(configuration.passwords?.password(for: try PostgresStoreOptions(url: "postgres://etl@db.example/shop")) == "secret")
+        let none = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path + ".missing"], destinations: .publicOnly)
+        #expect(none.passwords == nil)
+    }
+}

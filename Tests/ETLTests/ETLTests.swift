@@ -253,8 +253,22 @@ struct ETLCancellationTests {
     @Test("cancelling a running load stops it between batches; the old table stays, the scratch table goes, memory is freed")
     func cancel() async throws {
         let scratch = try ETLScratch(batchRows: 100)
-        try scratch.write("big.csv", "id,value\n" + (1...200_000).map { "\($0),\($0 * 7)" }.joined(separator: "\n"))
         try scratch.write("small.csv", "id,value\n1,1\n")
+        // The big source is a pipe the test holds open, so the load cannot reach its end before
+        // the cancel lands, however slow the machine.
+        let pipe = scratch.directory.appendingPathComponent("big.csv").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let release = DispatchSemaphore(value: 0)
+        // The load closes its end when it stops; the writer then gets EPIPE, not a fatal signal.
+        signal(SIGPIPE, SIG_IGN)
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: pipe) else { return }
+            // More than one 4 MB read block, so batches are loaded while the pipe stays open.
+            try? handle.write(contentsOf: Data(("id,value\n" + (1...600_000).map { "\($0),\($0 * 7)" }.joined(separator: "\n") + "\n").utf8))
+            release.wait()
+            try? handle.close()
+        }
+        writer.start()
         let plugin = ETLPlugin(configuration: scratch.configuration)
         let job = try await withTestRuntime(plugins: [plugin]) { runtime in
             // A table to replace: it must survive the cancelled replacement.
@@ -270,6 +284,7 @@ struct ETLCancellationTests {
                 if case .progress(let update) = event, update.jobID == id, update.progress.message?.hasPrefix("Loaded") == true { break }
             }
             _ = try await runtime.cancel(id)
+            release.signal()
             let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(10))
             // The loading thread stops at its next batch; then the job's memory is released.
             var held = runtime.memory.stats.current
@@ -281,7 +296,8 @@ struct ETLCancellationTests {
             return job
         }
         #expect(job.status == .cancelled)
-        #expect(try scratch.rows("c.db", "SELECT count(*) FROM t").first?[0] == 1)
+        let count: Int64? = try scratch.rows("c.db", "SELECT count(*) FROM t").first?[0]
+        #expect(count == 1)
         #expect(try scratch.rows("c.db", "SELECT name FROM sqlite_master WHERE name LIKE '%conveyor_replace%'").isEmpty)
     }
 }
