@@ -20,8 +20,7 @@ struct CSVFileSource: RowSource {
         let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
         let separator = delimiter.unicodeScalars.first ?? ","
         var header: [String]?
-        var batch = RowBatch(columns: [])
-        var held = 0
+        var builder = BatchBuilder(columns: [], rows: limit, bytes: bytes)
         var number = 0
         var consumed = 0
         var pending: [UInt8] = []
@@ -46,25 +45,17 @@ struct CSVFileSource: RowSource {
                     throw ETLFailure("source: the CSV header must name each column once (\(names.joined(separator: ", ")))")
                 }
                 header = names
-                batch.columns = names
+                builder.columns = names
             }
             let columns = header ?? []
             while let fields = reader.next() {
                 number += 1
                 if fields.count != columns.count {
                     if fields.count == 1 && fields[0].isEmpty { number -= 1; continue }  // a blank line
-                    batch.rejected.append(.init(row: number, reason: "has \(fields.count) fields; the header has \(columns.count)"))
-                } else {
-                    let values = fields.map { $0.isEmpty ? ETLValue.null : .text($0) }
-                    held += estimatedBytes(values)
-                    batch.rows.append((number, values))
-                }
-                if batch.rows.count >= limit || held >= bytes {
-                    batch.fraction = min(1, Double(consumed) / Double(size))
-                    try body(batch)
+                    builder.reject(.init(row: number, reason: "has \(fields.count) fields; the header has \(columns.count)"))
+                } else if builder.add(number, fields.map { $0.isEmpty ? ETLValue.null : .text($0) }) {
+                    try body(builder.take(fraction: min(1, Double(consumed) / Double(size))))
                     if shouldStop() { return false }
-                    batch = RowBatch(columns: columns)
-                    held = 0
                 }
             }
             if let error = reader.error { throw ETLFailure("source: the CSV cannot be read after row \(number): \(error)") }
@@ -91,7 +82,6 @@ struct CSVFileSource: RowSource {
         consumed += pending.count
         guard try parse(pending[...]) else { return }
         if header == nil { throw ETLFailure("source: the CSV is empty (no header row)") }
-        batch.fraction = 1
-        try body(batch)
+        try body(builder.take(fraction: 1))
     }
 }

@@ -51,5 +51,12 @@ struct CivilDate: CustomStringConvertible {
     /// Midnight UTC of the day.
     var date: Date { Date(timeIntervalSince1970: TimeInterval(daysSince1970) * 86_400) }
 
-    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// `yyyy-MM-dd`, built by hand: `String(format:)` cost a sixth of a load's time.
+    var description: String {
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return (year < 0 ? "-" : "") + padded(abs(year), 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
 }

@@ -13,8 +13,7 @@ struct JSONLinesSource: RowSource {
         let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
         let decoder = JSONDecoder()
         var columns: [String]?
-        var batch = RowBatch(columns: [])
-        var held = 0
+        var builder = BatchBuilder(columns: [], rows: limit, bytes: bytes)
         var number = 0
         var consumed = 0
         var pending = Data()
@@ -24,21 +23,15 @@ struct JSONLinesSource: RowSource {
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
             number += 1
             guard let object = try? decoder.decode([String: JSONValue].self, from: line) else {
-                batch.rejected.append(.init(row: number, reason: "is not a JSON object"))
+                builder.reject(.init(row: number, reason: "is not a JSON object"))
                 return
             }
             if columns == nil {
                 columns = object.keys.sorted()
-                batch.columns = columns ?? []
+                builder.columns = columns ?? []
             }
-            let values = (columns ?? []).map { object[$0]?.value ?? .null }
-            held += estimatedBytes(values)
-            batch.rows.append((number, values))
-            if batch.rows.count >= limit || held >= bytes {
-                batch.fraction = min(1, Double(consumed) / Double(size))
-                try body(batch)
-                batch = RowBatch(columns: columns ?? [])
-                held = 0
+            if builder.add(number, (columns ?? []).map { object[$0]?.value ?? .null }) {
+                try body(builder.take(fraction: min(1, Double(consumed) / Double(size))))
             }
         }
 
@@ -53,7 +46,6 @@ struct JSONLinesSource: RowSource {
             pending = Data(pending[start...])
         }
         if !pending.isEmpty { try take(pending) }
-        batch.fraction = 1
-        try body(batch)
+        try body(builder.take(fraction: 1))
     }
 }

@@ -26,8 +26,7 @@ struct PostgresQuerySource: RowSource {
             return 0
         }
         try session.execute(["DECLARE conveyor_etl NO SCROLL CURSOR FOR \(query)"], doing: "run the query")
-        var batch = RowBatch(columns: [])
-        var held = 0
+        var builder = BatchBuilder(columns: [], rows: limit, bytes: bytes)
         var number = 0
         while true {
             let (columns, fetched) = try session.run(doing: "read the query's rows") { connection, logger in
@@ -36,23 +35,17 @@ struct PostgresQuerySource: RowSource {
                 for try await row in rows { values.append(try row.map(PostgresValues.value)) }
                 return (rows.columns.map(\.name), values)
             }
-            batch.columns = columns
+            builder.columns = columns
             for values in fetched {
                 number += 1
-                held += estimatedBytes(values)
-                batch.rows.append((number, values))
-                if batch.rows.count >= limit || held >= bytes {
-                    batch.fraction = total > 0 ? min(1, Double(number) / Double(total)) : nil
-                    try body(batch)
+                if builder.add(number, values) {
+                    try body(builder.take(fraction: total > 0 ? min(1, Double(number) / Double(total)) : nil))
                     if shouldStop() { return }
-                    batch = RowBatch(columns: columns)
-                    held = 0
                 }
             }
             if fetched.count < Self.fetchSize { break }
         }
         try session.execute(["COMMIT"], doing: "end the read")
-        batch.fraction = 1
-        try body(batch)
+        try body(builder.take(fraction: 1))
     }
 }

@@ -25,26 +25,18 @@ struct SQLiteQuerySource: RowSource {
             } catch let error as DatabaseError {
                 throw ETLFailure("source: the query failed: \(error.message ?? "\(error)")")
             }
-            let columns = statement.columnNames
-            var batch = RowBatch(columns: columns)
-            var held = 0
+            var builder = BatchBuilder(columns: statement.columnNames, rows: limit, bytes: bytes)
             var number = 0
             let cursor = try Row.fetchCursor(statement)
             while let row = try cursor.next() {
                 number += 1
-                let values = (0..<columns.count).map { Self.value(row[$0] as DatabaseValue) }
-                held += estimatedBytes(values)
-                batch.rows.append((number, values))
-                if batch.rows.count >= limit || held >= bytes {
-                    batch.fraction = total > 0 ? min(1, Double(number) / Double(total)) : nil
-                    try body(batch)
+                let values = (0..<builder.columns.count).map { Self.value(row[$0] as DatabaseValue) }
+                if builder.add(number, values) {
+                    try body(builder.take(fraction: total > 0 ? min(1, Double(number) / Double(total)) : nil))
                     if shouldStop() { return }
-                    batch = RowBatch(columns: columns)
-                    held = 0
                 }
             }
-            batch.fraction = 1
-            try body(batch)
+            try body(builder.take(fraction: 1))
         }
     }
 

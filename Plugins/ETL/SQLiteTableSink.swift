@@ -32,8 +32,9 @@ struct SQLiteTableSink: RowSink {
             try queue.inTransaction { db in
                 let statement = try db.cachedStatement(sql: sql)
                 for row in rows {
-                    // The column count was checked when the statement was made.
-                    statement.setUncheckedArguments(StatementArguments(row.map(Self.databaseValue)))
+                    // The column count was checked when the statement was made. The existential
+                    // form: the generic one builds a key path per row.
+                    statement.setUncheckedArguments(StatementArguments(row.map { Self.databaseValue($0) as (any DatabaseValueConvertible)? }))
                     try statement.execute()
                 }
                 return .commit
