@@ -97,6 +97,18 @@ struct ETLPostgresTests {
         let copied = try scratch.rows("copy.db", "SELECT typeof(i), typeof(f), ok, d FROM copy ORDER BY i")
         #expect(copied[0][0] as String == "integer" && copied[0][1] as String == "real" && copied[0][2] as Int64 == 1 && copied[0][3] as String == "2024-01-15")
 
+        // PostgreSQL → PostgreSQL: the types survive the round trip.
+        let copiedBack = try await scratch.run("""
+            {"source": {"type": "sql", "store": "\(url)", "query": "SELECT i, b, f, ok, d, ts, note FROM source"},
+             "destination": {"type": "postgres", "url": "\(url)", "table": "copy", "mode": "upsert", "key": ["i"]}}
+            """).output()
+        #expect(copiedBack.rowsWritten == 2)
+        #expect(try await PostgresTestServer.rows(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'copy'::regclass AND attnum > 0 ORDER BY attnum", on: url
+        ).map { $0[0] ?? "" } == ["bigint", "bigint", "double precision", "boolean", "date", "timestamp with time zone", "text"])
+        #expect(try await PostgresTestServer.rows("SELECT b::text, f::text, ok::text, d::text, (ts = '2024-01-15 10:30:00+00')::text, note FROM copy WHERE i = 1", on: url)
+            == [["9000000000", "1.5", "true", "2024-01-15", "true", "tab\there"]])
+
         let interval = try await scratch.run("""
             {"source": {"type": "sql", "store": "\(url)", "query": "SELECT span FROM source"}, "destination": {"type": "jsonl", "path": "x.jsonl"}}
             """)
