@@ -15,7 +15,7 @@ final class BatchWriter: @unchecked Sendable {
     }
 
     func start(_ pipe: BatchPipe, context: JobContext) {
-        DispatchQueue.global().async {
+        ETLThread.start {
             do {
                 while let item = pipe.take() {
                     try self.sink.write(columns: item.columns, rows: item.rows)

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 /// Runs async work from one of the ETL's own threads and waits for it: the load reads and writes
-/// on two dispatch threads (parsing and SQLite block), and PostgreSQL's client is async. Never
+/// on two threads of its own (parsing and SQLite block), and PostgreSQL's client is async. Never
 /// call it from a task — it blocks the calling thread until the work ends.
 enum BlockingCall {
     private final class Outcome<T: Sendable>: Sendable {

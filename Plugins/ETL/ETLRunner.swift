@@ -40,7 +40,7 @@ struct ETLRunner {
         let flag = StopFlag()
         let result: Result<ETLResult, any Error> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                ETLThread.start {
                     continuation.resume(returning: Result { try load(from: source, context: context) { flag.stopped.withLock { $0 } } })
                 }
             }

@@ -154,11 +154,13 @@ struct PostgresServeTests {
         let worker = try ProductProcess("conveyor", ["worker", "--store", url, "--workers", "2"], environment: ["CONVEYOR_LOG_LEVEL": "warning"])
         defer { worker.kill(SIGKILL) }
 
-        let enqueued = try await ProductProcess.run(
-            "conveyor", ["enqueue", "sleep", "--payload", #"{"ms":1500}"#], environment: ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": token])
-        let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
+        // Connected before the job exists, and a job long enough that a loaded machine still
+        // subscribes while it runs.
         let socket = WebSocketProbe(url: server.webSocketURL)
         defer { socket.close() }
+        let enqueued = try await ProductProcess.run(
+            "conveyor", ["enqueue", "sleep", "--payload", #"{"ms":4000}"#], environment: ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": token])
+        let id = try #require(enqueued.stdout.firstMatch(of: /[0-9a-f-]{36}/)).0
         socket.send(#"{"type":"subscribe","topic":"job","jobId":"\#(id)"}"#)
         let finished = try await socket.next(timeout: .seconds(30)) { $0["type"] as? String == "job:finished" }
         #expect(finished["status"] as? String == "completed")

@@ -173,7 +173,9 @@ public final class ConveyorRuntime: Service, Sendable {
                 if now { continuation.resume() }
             }
         } onCancel: {
-            self.signal()
+            // Called at once when the task was already cancelled: signalling then would wake
+            // this wait immediately, every time — a spin for as long as jobs take to stop.
+            if !cancelled { self.signal() }
         }
     }
 }
