@@ -55,6 +55,7 @@ public enum ETLDestination: Codable, Sendable, Hashable {
                 throw fail("url" + error.message.dropFirst("store".count))
             }
             let (table, mode, key) = try tableAndMode()
+            guard table.utf8.count <= 63 else { throw fail("table: \"\(table)\" is longer than PostgreSQL's 63-byte names") }
             self = .postgres(url: url, table: table, mode: mode, key: key)
             return
         }
