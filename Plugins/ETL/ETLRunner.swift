@@ -35,7 +35,7 @@ struct ETLRunner {
                 source = SQLiteQuerySource(path: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)
             }
         } catch let failure as ETLFailure {
-            throw JobError.permanent(failure.description, code: "etl_failed")
+            throw failure.jobError
         }
         let flag = StopFlag()
         let result: Result<ETLResult, any Error> = await withTaskCancellationHandler {
@@ -51,7 +51,7 @@ struct ETLRunner {
             // A load that reached its end stands even if the cancel came during its last step.
             return try result.get()
         } catch let failure as ETLFailure {
-            throw JobError.permanent(failure.description, code: "etl_failed")
+            throw failure.jobError
         }
     }
 

@@ -17,7 +17,8 @@ struct PostgresSession: Sendable {
             let connection = try BlockingCall.run { try await options.connect(logger: logger) }
             return PostgresSession(connection: connection, options: options, logger: logger, role: role)
         } catch {
-            throw ETLFailure("\(role): \(error)")
+            let explained = options.explain(error, doing: "connect")
+            throw ETLFailure("\(role): \(explained)", retryable: explained.isTransient)
         }
     }
 
@@ -30,7 +31,8 @@ struct PostgresSession: Sendable {
         } catch let failure as ETLFailure {
             throw failure
         } catch {
-            throw ETLFailure("\(role): \(options.explain(error, doing: action))")
+            let explained = options.explain(error, doing: action)
+            throw ETLFailure("\(role): \(explained)", retryable: explained.isTransient)
         }
     }
 

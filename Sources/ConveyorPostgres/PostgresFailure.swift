@@ -34,6 +34,23 @@ enum PostgresFailure {
         }
     }
 
+    /// Whether trying again later may succeed: no answer or a lost connection, or the server
+    /// saying it is starting, shutting down, short of resources or that a transaction lost a
+    /// race (SQLSTATE classes 08, 53, 57P, 40). Anything else the server said is final.
+    static func isTransient(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError ?? error.beginError {
+            return isTransient(inner)
+        }
+        guard let error = error as? PSQLError else { return !(error is ConveyorError) }
+        if let state = error.serverInfo?[.sqlState] {
+            return ["08", "53", "40"].contains(String(state.prefix(2))) || state.hasPrefix("57P")
+        }
+        switch error.code {
+        case .sslUnsupported, .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError: return false
+        default: return true
+        }
+    }
+
     /// The SQLSTATE of a server error, e.g. `23505` for a unique violation.
     static func sqlState(_ error: any Error) -> String? {
         if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError {

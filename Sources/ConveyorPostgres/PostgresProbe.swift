@@ -11,17 +11,20 @@ struct PostgresProbe {
     var options: PostgresStoreOptions
     var logger: Logger
 
-    /// A new connection of its own, outside the pool; the caller closes it.
-    func connect(timeout: Duration) async throws -> PostgresConnection {
+    /// A new connection of its own, outside the pool; the caller closes it. Errors as they come.
+    func rawConnect() async throws -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
             database: options.database, tls: try connectionTLS())
-        let logger = logger
-        return try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") {
-            try await PostgresConnection.connect(
-                on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
-            ).get()
-        }
+        return try await PostgresConnection.connect(
+            on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
+        ).get()
+    }
+
+    /// ``rawConnect()`` within `timeout`, errors as one line.
+    func connect(timeout: Duration) async throws -> PostgresConnection {
+        let probe = self
+        return try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") { try await probe.rawConnect() }
     }
 
     /// Runs `body` on a new connection, closed afterwards.

@@ -151,6 +151,17 @@ struct ETLPostgresTests {
             let said = "\(run.result) \(run.progress.compactMap(\.message))"
             #expect(!said.contains(password), "\(said)")
         }
+        // What the server refused stays refused; a server that does not answer may be back later.
+        func jobError(_ run: HandlerTestRun<ETLResult>) -> JobError? {
+            if case .failure(let error) = run.result { return error as? JobError }
+            return nil
+        }
+        #expect(jobError(unfiled)?.isPermanent == true && jobError(missingTable)?.isPermanent == true)
+        let closedPort = try await scratch.run("""
+            {"source": {"type": "csv", "path": "people.csv"}, "destination": {"type": "postgres", "url": "postgres://etl@127.0.0.1:1/db", "table": "t"}}
+            """)
+        let down = try #require(jobError(closedPort))
+        #expect(!down.isPermanent && down.message.hasPrefix("destination: postgres://etl@127.0.0.1:1/db: cannot connect"), "\(down)")
         #expect("\(missingTable.result)".contains(#"relation "nowhere" does not exist"#))
         #expect("\(missingTable.result)".contains("\(options.username):***@"))
     }
