@@ -48,7 +48,7 @@ public enum ETLDestination: Codable, Sendable, Hashable {
             return (table, mode, key)
         }
         if raw.type == "postgres" {
-            guard let url = raw.url, Self.isPostgresURL(url) else { throw fail("url: required, postgres://USER@HOST:PORT/DATABASE") }
+            guard let url = raw.url, PostgresStoreOptions.isPostgresURL(url) else { throw fail("url: required, postgres://USER@HOST:PORT/DATABASE") }
             do {
                 _ = try PostgresStoreOptions(url: url)
             } catch let error as ConveyorError {
@@ -79,10 +79,6 @@ public enum ETLDestination: Codable, Sendable, Hashable {
         case .jsonl(let path): raw = Raw(type: "jsonl", path: path)
         }
         try raw.encode(to: encoder)
-    }
-
-    static func isPostgresURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
     static func isIdentifier(_ name: String) -> Bool {

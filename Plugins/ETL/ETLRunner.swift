@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorPostgres
 import Foundation
 import Synchronization
 
@@ -29,7 +30,7 @@ struct ETLRunner {
                 source = CSVFileSource(path: path, delimiter: delimiter)
             case .jsonl(let location):
                 source = JSONLinesSource(path: try await file(location, fetched: &downloaded))
-            case .sql(let store, let query) where ETLDestination.isPostgresURL(store):
+            case .sql(let store, let query) where PostgresStoreOptions.isPostgresURL(store):
                 source = PostgresQuerySource(options: try configuration.postgres(store, field: "source.store"), query: query, logger: context.logger)
             case .sql(let store, let query):
                 source = SQLiteQuerySource(path: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)

@@ -56,7 +56,7 @@ public enum ETLSource: Codable, Sendable, Hashable {
             self = .jsonl(try location())
         case "sql":
             guard let store = raw.store, let query = raw.query, !query.isEmpty else { throw fail("a sql source needs store and query") }
-            if ETLDestination.isPostgresURL(store) {
+            if PostgresStoreOptions.isPostgresURL(store) {
                 do {
                     _ = try PostgresStoreOptions(url: store)
                 } catch let error as ConveyorError {

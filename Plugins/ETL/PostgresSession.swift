@@ -22,12 +22,26 @@ struct PostgresSession: Sendable {
         }
     }
 
-    /// Runs `body` on the connection and waits for it.
-    func run<T: Sendable>(doing action: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+    /// Runs `body` on the connection and waits for it; in one transaction, rolled back when
+    /// `body` fails, if `transaction` is set.
+    func run<T: Sendable>(
+        doing action: String, transaction: Bool = false, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) throws -> T {
         let connection = connection
         let logger = logger
         do {
-            return try BlockingCall.run { try await body(connection, logger) }
+            return try BlockingCall.run {
+                guard transaction else { return try await body(connection, logger) }
+                _ = try await connection.query("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection, logger)
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
         } catch let failure as ETLFailure {
             throw failure
         } catch {
@@ -36,19 +50,11 @@ struct PostgresSession: Sendable {
         }
     }
 
-    /// Runs statements (SQL the job built, or the payload's query) and drops their rows; in one
-    /// transaction, rolled back when one fails, if `transaction` is set.
+    /// Runs statements (SQL the job built, or the payload's query) and drops their rows.
     func execute(_ statements: [String], transaction: Bool = false, doing action: String) throws {
-        try run(doing: action) { connection, logger in
-            if transaction { _ = try await connection.query("BEGIN", logger: logger) }
-            do {
-                for sql in statements {
-                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
-                }
-                if transaction { _ = try await connection.query("COMMIT", logger: logger) }
-            } catch {
-                if transaction { _ = try? await connection.query("ROLLBACK", logger: logger) }
-                throw error
+        try run(doing: action, transaction: transaction) { connection, logger in
+            for sql in statements {
+                for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
             }
         }
     }

@@ -38,16 +38,9 @@ struct PostgresTableSink: RowSink {
         PostgresValues.copyText(rows, into: &buffer)
         let copyInto = mode == .upsert ? Self.staging : target
         let merge = mode == .upsert ? upsertStatement(columns) : nil
-        try session.run(doing: "write a batch to \(table)") { [buffer] connection, logger in
-            _ = try await connection.query("BEGIN", logger: logger)
-            do {
-                try await connection.copyFrom(table: copyInto, columns: columns, logger: logger) { writer in try await writer.write(buffer) }
-                if let merge { _ = try await connection.query(PostgresQuery(unsafeSQL: merge), logger: logger) }
-                _ = try await connection.query("COMMIT", logger: logger)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+        try session.run(doing: "write a batch to \(table)", transaction: true) { [buffer] connection, logger in
+            try await connection.copyFrom(table: copyInto, columns: columns, logger: logger) { writer in try await writer.write(buffer) }
+            if let merge { _ = try await connection.query(PostgresQuery(unsafeSQL: merge), logger: logger) }
         }
     }
 

@@ -83,6 +83,12 @@ public struct PostgresStoreOptions: Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// Whether `text` is meant as a PostgreSQL URL (`postgres://` or `postgresql://`), before
+    /// parsing it — for places that accept several kinds of store.
+    public static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
     /// The URL with the password replaced by `***`.
     public var description: String {
         let credentials = password == nil ? username : "\(username):***"

@@ -28,7 +28,7 @@ public enum StoreLocation: Equatable, Sendable, CustomStringConvertible {
                 throw ConveyorError(.invalidConfiguration, "store: 'sqlite:' needs a file path, e.g. sqlite:conveyor.db")
             }
             self = .sqlite(path: path)
-        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+        } else if PostgresStoreOptions.isPostgresURL(text) {
             self = .postgres(try PostgresStoreOptions(url: text))
         } else {
             throw ConveyorError(

@@ -45,21 +45,7 @@ public final class PostgresTestServer: Sendable {
 
     /// Runs one SQL statement on the database at `url`, as a test's setup or sabotage.
     public static func execute(_ sql: String, on url: String) async throws {
-        let options = try PostgresStoreOptions(url: url)
-        let configuration = PostgresConnection.Configuration(
-            host: options.host, port: options.port, username: options.username, password: options.password, database: options.database,
-            tls: .disable)
-        let logger = Logger(label: "conveyor.tests.postgres")
-        let connection = try await PostgresConnection.connect(
-            on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 1, logger: logger
-        ).get()
-        do {
-            for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        _ = try await rows(sql, on: url)
     }
 
     /// Every row of `sql` on the database at `url`, each cell as text (cast columns to `text`
