@@ -10,9 +10,9 @@ import TestSupport
 struct WorkerPluginTests {
     @Test("video-to-telegram, email and etl run in a worker configured only by environment variables")
     func builtInPlugins() async throws {
-        let media = try FixtureServer.start()
-        let telegram = try BotAPIDouble.start()
-        let smtp = try SMTPTestServer.start()
+        let media = try await FixtureServer.start()
+        let telegram = try await BotAPIDouble.start()
+        let smtp = try await SMTPTestServer.start()
         let token = try await telegram.token()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -10,7 +10,7 @@ import TestSupport
 struct CurlClientTests {
     @Test("an HTTP error status is a response, not an error; the body is collected")
     func statusIsResponse() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         let response = try await CurlClient().perform(CurlRequest(url: server.url("/status/503")))
         #expect(response.status == 503)
         #expect(String(decoding: response.body, as: UTF8.self) == "status 503\n")
@@ -19,7 +19,7 @@ struct CurlClientTests {
 
     @Test("multipart upload streams a MemoryBuffer and text fields; the server receives them intact")
     func multipart() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         let video = try FixturePaths.mediaBytes("moov-at-end.mp4")
         let buffer = try await MemoryBudget().makeBuffer()
         try await buffer.append(contentsOf: video)
@@ -48,7 +48,7 @@ struct CurlClientTests {
 
     @Test("a guarded transfer never reuses a pooled connection another transfer opened to a refused address")
     func guardedTransfersOpenTheirOwnConnections() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         var open = CurlRequest(url: server.url("/generate/100"))
         open.destinations = .any
         #expect(try await CurlClient().perform(open).status == 200)  // leaves a loopback connection in the pool
@@ -59,7 +59,7 @@ struct CurlClientTests {
 
     @Test("cancelling the task aborts a stalled transfer")
     func cancel() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         let task = Task { try await CurlClient().perform(CurlRequest(url: server.url("/stall/moov-at-end.mp4?after=1000"))) }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
@@ -68,7 +68,7 @@ struct CurlClientTests {
 
     @Test("a redirect to another protocol is refused; a bad URL is a clear, redacted error")
     func refusals() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         await #expect(throws: CurlError.self) {
             try await CurlClient().perform(CurlRequest(url: server.url("/redirect-to?url=file%3A%2F%2F%2Fetc%2Fpasswd")))
         }

@@ -146,7 +146,7 @@ struct ETLTests {
 
     @Test("a CSV from a URL")
     func fromURL() async throws {
-        let server = try FixtureServer.serving(FixturePaths.root.appendingPathComponent("etl").path)
+        let server = try await FixtureServer.serving(FixturePaths.root.appendingPathComponent("etl").path)
         let scratch = try ETLScratch()
         let result = try await scratch.run("""
             {"source": {"type": "csv", "url": "\(server.url("/chunked/people.csv"))"}, "destination": {"type": "jsonl", "path": "web.jsonl"}}

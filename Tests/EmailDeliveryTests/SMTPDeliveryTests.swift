@@ -10,8 +10,8 @@ import TestSupport
 struct SMTPDeliveryTests {
     let server: SMTPTestServer
 
-    init() throws {
-        server = try SMTPTestServer.start()
+    init() async throws {
+        server = try await SMTPTestServer.start()
     }
 
     /// A recipient address no other test uses, so each test reads only its own messages.

@@ -135,7 +135,7 @@ struct ProbeTests {
 
     @Test("media-probe: a moov-at-end MP4 served chunked, downloaded and read from memory")
     func handler() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         let download = VideoDownloadConfiguration(destinations: .publicOnly(allowing: [try AddressRange("127.0.0.1")]))
         let run = await HandlerTester().run(MediaProbeHandler(download: download), .init(url: server.url("/chunked/moov-at-end.mp4")))
         let output = try run.output()

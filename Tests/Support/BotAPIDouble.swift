@@ -53,17 +53,12 @@ public final class BotAPIDouble: Sendable {
     }
 
     private let server: ScriptServer
-    private static let shared = Mutex<BotAPIDouble?>(nil)
+    private static let shared = StartOnce { BotAPIDouble(server: try ScriptServer(script: "telegram/bot_api_double.py")) }
     private static let tokens = Atomic<Int>(0)
 
     /// One double per test process.
-    public static func start() throws -> BotAPIDouble {
-        try shared.withLock { double in
-            if let double { return double }
-            let started = BotAPIDouble(server: try ScriptServer(script: "telegram/bot_api_double.py"))
-            double = started
-            return started
-        }
+    public static func start() async throws -> BotAPIDouble {
+        try await shared.value()
     }
 
     private init(server: ScriptServer) {

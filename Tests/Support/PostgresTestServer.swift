@@ -79,9 +79,9 @@ public final class PostgresTestServer: Sendable {
     private let directory: String
 
     /// Starts a private PostgreSQL (a few seconds: initdb, start, createdb).
-    public static func start() throws -> PostgresTestServer {
+    public static func start() async throws -> PostgresTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-pg-\(UUID().uuidString.prefix(8))").path
-        let output = try control("start", directory)
+        let output = try await OffPool.run { try control("start", directory) }
         guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
             throw PostgresTestError(message: "test_postgres.sh start printed no URL: \(output)")
         }
@@ -95,16 +95,22 @@ public final class PostgresTestServer: Sendable {
 
     /// Stops the server and starts it again on the same port and data (fast shutdown: every
     /// connection is cut).
-    public func restart() throws {
-        _ = try Self.control("restart", directory)
+    public func restart() async throws {
+        let directory = directory
+        _ = try await OffPool.run { try Self.control("restart", directory) }
     }
 
     /// Stops the server and removes its files.
-    public func stop() {
-        _ = try? Self.control("stop", directory)
+    public func stop() async {
+        let directory = directory
+        _ = try? await OffPool.run { try Self.control("stop", directory) }
     }
 
-    deinit { stop() }
+    /// A test that failed before ``stop()`` still stops its server, on a thread of its own.
+    deinit {
+        let directory = directory
+        Thread.detachNewThread { _ = try? Self.control("stop", directory) }
+    }
 
     /// Runs the script; its output goes to a file, not a pipe, since the server it starts keeps
     /// every inherited descriptor open and a pipe would never reach its end.

@@ -1,5 +1,4 @@
 public import Foundation
-import Synchronization
 
 /// The SMTP server email tests send to (`Tests/Fixtures/smtp/smtp_server.py`, Debian's aiosmtpd):
 /// a plain port, a STARTTLS port with login, an implicit-TLS port with login, and every message
@@ -31,16 +30,11 @@ public final class SMTPTestServer: Sendable {
 
     public let spool: URL
     private let server: ScriptServer
-    private static let shared = Mutex<SMTPTestServer?>(nil)
+    private static let shared = StartOnce { try SMTPTestServer() }
 
     /// One server per test process.
-    public static func start() throws -> SMTPTestServer {
-        try shared.withLock { server in
-            if let server { return server }
-            let started = try SMTPTestServer()
-            server = started
-            return started
-        }
+    public static func start() async throws -> SMTPTestServer {
+        try await shared.value()
     }
 
     private init() throws {

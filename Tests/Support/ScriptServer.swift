@@ -16,7 +16,8 @@ public final class ScriptServer: Sendable {
     private let process: Process
     private let input: Pipe
 
-    /// Runs `python3 Tests/Fixtures/<script> <arguments>` and waits for its ports. `python` is
+    /// Runs `python3 Tests/Fixtures/<script> <arguments>` and waits for its ports: blocking, so
+    /// call it through ``OffPool`` or ``StartOnce``. `python` is
     /// the interpreter: the one on PATH, or Debian's `/usr/bin/python3` for scripts that need
     /// packages apt installs.
     public init(script: String, arguments: [String] = [], python: String = "python3") throws {
@@ -45,9 +46,9 @@ public final class ScriptServer: Sendable {
         self.input = input
     }
 
+    /// Closing its stdin ends it; nothing waits for that here.
     deinit {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
     }
 
     /// `http://127.0.0.1:PORT` + `path` (the first port).

@@ -8,8 +8,8 @@ import TestSupport
 struct AnswerTests {
     let harness: TelegramHarness
 
-    init() throws {
-        harness = try TelegramHarness()
+    init() async throws {
+        harness = try await TelegramHarness()
     }
 
     private func send(

@@ -11,8 +11,8 @@ import VideoDownload
 struct FailureTests {
     let harness: TelegramHarness
 
-    init() throws {
-        harness = try TelegramHarness()
+    init() async throws {
+        harness = try await TelegramHarness()
     }
 
     @Test("corrupt media fails permanently in the probe; Telegram is never called", arguments: ["truncated.mp4", "not-a-video.txt"])

@@ -9,8 +9,8 @@ import TestSupport
 struct PipelineTests {
     let harness: TelegramHarness
 
-    init() throws {
-        harness = try TelegramHarness()
+    init() async throws {
+        harness = try await TelegramHarness()
     }
 
     @Test("faststart MP4: fields, thumbnail and video as sendVideo expects; progress by stage; memory released")

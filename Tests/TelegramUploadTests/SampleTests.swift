@@ -6,8 +6,8 @@ import TestSupport
 struct SampleTests {
     let harness: TelegramHarness
 
-    init() throws {
-        harness = try TelegramHarness()
+    init() async throws {
+        harness = try await TelegramHarness()
     }
 
     private func environment(token: String) -> [String: String] {

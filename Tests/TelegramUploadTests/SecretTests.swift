@@ -8,7 +8,7 @@ import TestSupport
 struct SecretTests {
     @Test("not in logs (at trace level), errors, results or progress, whatever Telegram answers")
     func tokenNeverShown() async throws {
-        let harness = try TelegramHarness()
+        let harness = try await TelegramHarness()
         let logs = LogCapture()
         var runs: [TelegramHarness.Run] = []
         var tokens: [String] = []

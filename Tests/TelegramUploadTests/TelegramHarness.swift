@@ -28,9 +28,9 @@ struct TelegramHarness {
     let media: ScriptServer
     let telegram: BotAPIDouble
 
-    init() throws {
-        media = try FixtureServer.start()
-        telegram = try BotAPIDouble.start()
+    init() async throws {
+        media = try await FixtureServer.start()
+        telegram = try await BotAPIDouble.start()
     }
 
     /// A fixture's URL on the media server, e.g. `/files/faststart.mp4`.

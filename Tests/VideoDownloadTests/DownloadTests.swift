@@ -15,7 +15,7 @@ func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(
 func download(_ path: String, limits: MemoryLimits = MemoryLimits(), configuration: VideoDownloadConfiguration = loopbackAllowed)
     async throws -> HandlerTestRun<DownloadedVideo<String>>
 {
-    let server = try FixtureServer.start()
+    let server = try await FixtureServer.start()
     return await HandlerTester(memory: limits).run(DownloadVideo<String>(configuration: configuration), server.url(path))
 }
 
@@ -173,7 +173,7 @@ struct DownloadFailureTests {
 
     @Test("credentials and query values never appear in errors")
     func redaction() async throws {
-        let server = try FixtureServer.start()
+        let server = try await FixtureServer.start()
         let url = "http://user:hunter2@127.0.0.1:\(server.port)/status/404?token=s3cret"
         let run = await HandlerTester().run(DownloadVideo<String>(configuration: loopbackAllowed), url)
         let message = try #require(jobError(run)).message
