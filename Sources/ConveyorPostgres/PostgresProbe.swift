@@ -1,4 +1,5 @@
 import Conveyor
+import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -11,11 +12,16 @@ struct PostgresProbe {
     var options: PostgresStoreOptions
     var logger: Logger
 
+    /// What every connection of this process tells the server it is (`application_name`): in
+    /// `pg_stat_activity` an operator sees which process holds which session.
+    static let applicationName = "conveyor[\(ProcessInfo.processInfo.processIdentifier)]"
+
     /// A new connection of its own, outside the pool; the caller closes it. Errors as they come.
     func rawConnect() async throws -> PostgresConnection {
-        let configuration = PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
             database: options.database, tls: try connectionTLS())
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName)]
         return try await PostgresConnection.connect(
             on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
         ).get()
@@ -48,6 +54,7 @@ struct PostgresProbe {
         configuration.options.maximumConnections = options.connections + (options.notifications ? 1 : 0)
         configuration.options.minimumConnections = 1
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName)]
         return configuration
     }
 

@@ -12,15 +12,6 @@ struct SQLiteProcessTests {
         (0..<count).map { _ in NewJob(type: "sleep", payload: Data(#"{"ms":\#(ms)}"#.utf8), maxAttempts: 5) }
     }
 
-    /// Polls `condition` until it holds; fails the test after `limit`, a safety net only.
-    func waitUntil(_ what: String, limit: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw ProductProcess.Failure(message: "timed out waiting until \(what)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
     @Test("a worker killed with SIGKILL loses nothing: its running jobs run again within a few lease lengths")
     func crashRecovery() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
@@ -34,9 +25,10 @@ struct SQLiteProcessTests {
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "16"]
 
         let first = try ProductProcess("conveyor", worker, environment: environment)
+        // Plenty still queued, so the worker is holding a full set of jobs when it dies.
         try await waitUntil("some jobs completed while others run") {
             let stats = try await store.stats(now: Date())
-            return stats.count(.completed) >= 20 && stats.count(.running) > 0
+            return stats.count(.completed) >= 20 && stats.count(.running) > 0 && stats.count(.queued) >= 32
         }
         first.kill(SIGKILL)
         let killed = try await first.finish()
@@ -70,9 +62,9 @@ struct SQLiteProcessTests {
     func twoWorkers() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let store = try SQLiteJobStore(path: path)
-        // Jobs long enough (~2.5 s of work in all) that polling sees each process holding some
+        // Jobs long enough (~5 s of work in all) that polling sees each process holding some
         // even when a loaded CI machine delays the polls.
-        let total = 160
+        let total = 320
         let enqueued = try await store.enqueue(sleepJobs(total, ms: 250), maxQueueSize: nil)
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]

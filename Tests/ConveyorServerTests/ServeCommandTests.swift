@@ -16,7 +16,7 @@ struct ServeCommandTests {
     @Test func enqueueWaitShowsProgressAndExitsByOutcome() async throws {
         let running = try await ServeProcess.start()
         defer { running.process.kill(SIGKILL) }
-        let ok = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":600}"#, "--wait"], running)
+        let ok = try await Self.client(["enqueue", "sleep", "--payload", #"{"ms":3000}"#, "--wait"], running)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("Enqueued job"))
         #expect(ok.stdout.contains("% — Slept"), "a live progress bar: \(ok.stdout)")

@@ -52,7 +52,7 @@ final class EventLog: Sendable {
 }
 
 /// Polls until `condition` holds (or fails the test after `limit`).
-func eventually(_ what: String, within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if try await condition() { return }
