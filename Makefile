@@ -8,9 +8,10 @@ SHELL := /bin/bash
 # benchmarks compare with; python3-aiosmtpd (for Debian's /usr/bin/python3) and openssl make the
 # SMTP server email tests send to, with its self-signed certificate; postgresql is the server
 # `make test` starts for the PostgreSQL store's tests (never a system-wide service); chromium
-# loads the dashboard headless; wrk drives the HTTP benchmark.
+# loads the dashboard headless; wrk drives the HTTP benchmark; gdb prints the threads of a test
+# process that hangs (Tests/run_suite.sh).
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
-TEST_PACKAGES := python3 python3-venv curl ffmpeg python3-aiosmtpd openssl postgresql chromium wrk
+TEST_PACKAGES := python3 python3-venv curl ffmpeg python3-aiosmtpd openssl postgresql chromium wrk gdb
 
 # Python tools from PyPI, in a venv under .build: openapi-spec-validator (the OpenAPI test),
 # websocket-client (drives Chromium for the dashboard check), schemathesis (`make fuzz`).
@@ -37,11 +38,12 @@ $(VENV)/.installed:
 
 # The whole suite, with a PostgreSQL started for it and stopped after, however the run ends.
 # CONVEYOR_TEST_REQUIRE_POSTGRES makes the Postgres tests fail, never skip, without it.
+# Tests/run_suite.sh makes sure the run ends: a stuck test fails it with the threads printed.
 test: deps $(VENV)/.installed
 	swift build --build-tests
 	url=$$(Tests/Fixtures/postgres/test_postgres.sh start $(TEST_POSTGRES)-$$$$); \
 	trap 'Tests/Fixtures/postgres/test_postgres.sh stop $(TEST_POSTGRES)-'$$$$ EXIT; \
-	CONVEYOR_TEST_POSTGRES_URL="$$url" CONVEYOR_TEST_REQUIRE_POSTGRES=1 CONVEYOR_TEST_PYTHON=$(VENV)/bin/python swift test --skip-build
+	CONVEYOR_TEST_POSTGRES_URL="$$url" CONVEYOR_TEST_REQUIRE_POSTGRES=1 CONVEYOR_TEST_PYTHON=$(VENV)/bin/python Tests/run_suite.sh
 	$(MAKE) dashboard
 	$(MAKE) check-leaks
 

@@ -1,3 +1,4 @@
+import Conveyor
 public import Logging
 public import PostgresNIO
 

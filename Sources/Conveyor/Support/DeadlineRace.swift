@@ -3,9 +3,9 @@ import Synchronization
 /// Runs an operation against a deadline and returns at whichever comes first — without waiting
 /// for an operation that ignores cancellation. A task group cannot do that (it awaits every
 /// child), and postgres-nio may keep waiting on a connection the server dropped during a
-/// restart: a worker stuck there would never drain or exit. The late operation is cancelled and
-/// left to end on its own.
-final class DeadlineRace<T: Sendable>: Sendable {
+/// restart: a worker stuck there would never drain or exit, a health probe never answer. The
+/// late operation is cancelled and left to end on its own.
+package final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T?, any Error>?
         var tasks: [Task<Void, Never>] = []
@@ -16,7 +16,7 @@ final class DeadlineRace<T: Sendable>: Sendable {
 
     /// The operation's value, `nil` once `limit` passed first; rethrows its error; throws
     /// `CancellationError` when the caller is cancelled.
-    static func run(limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+    package static func run(limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         let race = DeadlineRace<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

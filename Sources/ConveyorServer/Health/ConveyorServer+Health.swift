@@ -6,7 +6,11 @@ extension ConveyorServer {
     func health() async -> HealthReport {
         var checks: [String: HealthReport.Check] = [:]
         do {
-            try await withDeadline(.seconds(2)) { _ = try await self.runtime.store.stats(now: Date()) }
+            // A store that hangs must not hang the probe: it answers within 2 s either way.
+            let store = runtime.store
+            guard try await DeadlineRace.run(limit: .seconds(2), { _ = try await store.stats(now: Date()) }) != nil else {
+                throw ConveyorError(.storeUnavailable, "no answer within 2s")
+            }
             checks["store"] = .init(status: .healthy, detail: "reachable")
         } catch {
             checks["store"] = .init(status: .unhealthy, detail: "not reachable: \(error)")
@@ -19,18 +23,5 @@ extension ConveyorServer {
             ? .init(status: .degraded, detail: "\(memory.formatted.current) of \(memory.formatted.max) in use (≥ \(Int(memory.warningThreshold))%)")
             : .init(status: .healthy, detail: "\(memory.formatted.current) of \(memory.formatted.max) in use")
         return HealthReport(checks: checks)
-    }
-
-    /// Runs `body`, or throws once `limit` has passed: a store that hangs must not hang the probe.
-    private func withDeadline(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw ConveyorError(.storeUnavailable, "no answer within \(DurationText.format(limit))")
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
     }
 }
