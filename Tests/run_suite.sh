@@ -17,11 +17,12 @@ SILENCE_LIMIT=${SILENCE_LIMIT:-300}
 log=$(mktemp /tmp/conveyor-suite-XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 
-# setsid: the test processes get a process group of their own, which ends as one.
+# setsid: a session of its own, so everything the run starts can be found and ended together
+# (swift test puts the test process in a process group of its own, inside that session).
 setsid swift test --skip-build "$@" > >(tee "$log") 2>&1 &
 runner=$!
 
-test_process() { pgrep -g "$runner" -f 'ConveyorPackageTests.xctest.*swift-testing' | head -n 1; }
+test_process() { pgrep -s "$runner" -f 'ConveyorPackageTests.xctest.*swift-testing' | head -n 1; }
 
 backtraces() {
     local pid
@@ -32,10 +33,10 @@ backtraces() {
     fi
 }
 
-end_group() {
-    kill -TERM -- "-$runner" 2>/dev/null
+end_session() {
+    pkill -TERM -s "$runner" 2>/dev/null
     sleep 2
-    kill -KILL -- "-$runner" 2>/dev/null
+    pkill -KILL -s "$runner" 2>/dev/null
     wait "$runner" 2>/dev/null
 }
 
@@ -48,14 +49,14 @@ while kill -0 "$runner" 2>/dev/null; do
     if [ -n "$summary_seen" ] && [ $(( $(date +%s) - summary_seen )) -ge "$SUMMARY_GRACE" ]; then
         echo "run_suite: every test finished, but the test process did not exit within ${SUMMARY_GRACE}s of its summary; ending it"
         backtraces
-        end_group
+        end_session
         grep -qE '^. Test run with [0-9]+ tests? .* passed after' "$log" && exit 0
         exit 1
     fi
     if [ -z "$summary_seen" ] && [ $(( $(date +%s) - $(stat -c %Y "$log") )) -ge "$SILENCE_LIMIT" ]; then
         echo "run_suite: no output for ${SILENCE_LIMIT}s and no summary: a test is stuck; ending the run"
         backtraces
-        end_group
+        end_session
         exit 1
     fi
 done
