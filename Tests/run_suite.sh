@@ -6,7 +6,9 @@
 #   then does not exit (seen on Linux with Swift 6.3: every test finished, no thread busy, the
 #   process idle). After SUMMARY_GRACE seconds it is ended and the summary decides the status.
 # - Nothing is printed for SILENCE_LIMIT seconds before the summary: a test is stuck. The
-#   threads of the test process are printed (gdb), it is killed, and the run fails.
+#   threads of the test process are printed (gdb), it is killed, and the run fails. (Seen once,
+#   all tests at once with two CPU hogs beside them: the process idle, no task thread left, no
+#   timer armed — every task waiting; not reproduced one test at a time, which `make test` uses.)
 #
 # usage: Tests/run_suite.sh [swift test arguments…]
 set -uo pipefail
