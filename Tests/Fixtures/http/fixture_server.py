@@ -217,6 +217,7 @@ def main():
     args = parser.parse_args()
     ROOT = args.root
     ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 128  # tests connect in bursts; the default backlog (5) can overflow
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer.handle_error = lambda *args: None  # clients that hang up are expected here
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -215,6 +215,7 @@ def main():
     if "--max-upload" in sys.argv:
         MAX_UPLOAD = int(sys.argv[sys.argv.index("--max-upload") + 1])
     ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 128  # tests connect in bursts; the default backlog (5) can overflow
     ThreadingHTTPServer.handle_error = lambda *args: None  # clients that hang up are expected here
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.server_address[1], flush=True)
