@@ -191,7 +191,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "ConveyorCurl", "ConveyorPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             path: "Tests/Support", swiftSettings: strict

@@ -9,10 +9,6 @@ import TestSupport
 /// and watches, as the API server would.
 @Suite("Postgres store: real processes")
 struct PostgresProcessTests {
-    func sleepJobs(_ count: Int, ms: Int) -> [NewJob] {
-        (0..<count).map { _ in NewJob(type: "sleep", payload: Data(#"{"ms":\#(ms)}"#.utf8), maxAttempts: 5) }
-    }
-
     func worker(_ url: String, lease: Duration = .seconds(30)) throws -> ProductProcess {
         try ProductProcess(
             "conveyor", ["worker", "--store", url, "--workers", "8"],
@@ -29,7 +25,7 @@ struct PostgresProcessTests {
         guard let url = try await PostgresTestServer.freshDatabase() else { return }
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let total = 320
-        let enqueued = try await store.enqueue(sleepJobs(total, ms: 300), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 300), maxQueueSize: nil)
         let lease = Duration.seconds(2)
         let victim = try worker(url, lease: lease)
         let survivor = try worker(url, lease: lease)
@@ -83,7 +79,7 @@ struct PostgresProcessTests {
         let url = server.url
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let total = 120
-        let enqueued = try await store.enqueue(sleepJobs(total, ms: 250), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), maxQueueSize: nil)
         let lease = Duration.seconds(5)
         let workers = try [worker(url, lease: lease), worker(url, lease: lease)]
         try await waitUntil("some jobs completed") { try await store.stats(now: Date()).count(.completed) >= 15 }

@@ -8,10 +8,6 @@ import TestSupport
 /// SIGKILL, and refusing bad files with one line.
 @Suite("SQLite store: real processes")
 struct SQLiteProcessTests {
-    func sleepJobs(_ count: Int, ms: Int) -> [NewJob] {
-        (0..<count).map { _ in NewJob(type: "sleep", payload: Data(#"{"ms":\#(ms)}"#.utf8), maxAttempts: 5) }
-    }
-
     @Test("a worker killed with SIGKILL loses nothing: its running jobs run again within a few lease lengths")
     func crashRecovery() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
@@ -19,7 +15,7 @@ struct SQLiteProcessTests {
         // About 6 s of work for 16 workers: on a loaded machine (the whole suite runs in parallel)
         // 3 s once ran out before the kill, leaving nothing to interrupt.
         let total = 240
-        let enqueued = try await store.enqueue(sleepJobs(total, ms: 400), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 400), maxQueueSize: nil)
         let lease = Duration.seconds(2)
         let environment = ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"]
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "16"]
@@ -65,7 +61,7 @@ struct SQLiteProcessTests {
         // Jobs long enough (~5 s of work in all) that polling sees each process holding some
         // even when a loaded CI machine delays the polls.
         let total = 320
-        let enqueued = try await store.enqueue(sleepJobs(total, ms: 250), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), maxQueueSize: nil)
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]
         let workers = try [ProductProcess("conveyor", worker, environment: environment), ProductProcess("conveyor", worker, environment: environment)]
