@@ -93,12 +93,16 @@ extension PostgresJobStore {
     private func settle(_ outcomes: [JobOutcome], andClaim request: ClaimRequest?, doing action: String)
         async throws -> (applied: Set<JobID>, claimed: [Job])
     {
-        let query = PostgresTurn(outcomes, request).query
+        let turn = PostgresTurn(outcomes, request)
+        // Prepared once per connection, so PostgreSQL stops planning the statement every turn
+        // (a sixth of its time); not with notify=off, the mode for PgBouncer's transaction
+        // pooling, where a prepared statement may not be on the next transaction's connection.
+        let prepared = options.notifications
         let (applied, requeued, claimed) = try await statement(action) { connection in
             var applied: Set<JobID> = []
             var requeued = false
             var claimed: [Job] = []
-            for try await row in try await connection.query(query, logger: self.logger) {
+            func take(_ row: PostgresRow) throws {
                 let columns = row.makeRandomAccess()
                 if applied.isEmpty, let ids = try columns[0].decode([UUID]?.self) {
                     applied = Set(ids.map(JobID.init))
@@ -107,6 +111,11 @@ extension PostgresJobStore {
                 if try columns[2].decode(UUID?.self) != nil {
                     claimed.append(try PostgresColumns.job(from: row, offset: 2))
                 }
+            }
+            switch (prepared, turn.onlyQueues) {
+            case (true, false): for try await row in try await connection.execute(turn.inEveryQueue, logger: self.logger) { try take(row) }
+            case (true, true): for try await row in try await connection.execute(turn.inSomeQueues, logger: self.logger) { try take(row) }
+            case (false, _): for try await row in try await connection.query(turn.query, logger: self.logger) { try take(row) }
             }
             return (applied, requeued, claimed)
         }

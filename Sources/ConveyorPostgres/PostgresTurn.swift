@@ -4,8 +4,9 @@ import NIOCore
 import PostgresNIO
 
 /// A worker's turn as one statement: outcomes applied where the worker still holds the lease,
-/// then (with a claim request) the oldest ready jobs claimed in priority order. The text is
-/// built once — two texts, for "every queue" and "these queues"; only the bindings change.
+/// then (with a claim request) the oldest ready jobs claimed in priority order. The text is the
+/// same every turn — only the bindings change — so it can be a prepared statement, planned once
+/// per connection; there are two texts, for "every queue" and "these queues".
 struct PostgresTurn: Sendable {
     let bindings: PostgresBindings
     let onlyQueues: Bool
@@ -46,18 +47,35 @@ struct PostgresTurn: Sendable {
         onlyQueues = request?.queues != nil
     }
 
-    /// The statement with its bindings, unprepared: as a prepared statement (planned once per
-    /// connection, then a generic plan) it measured no faster here, and unprepared statements
-    /// also work through PgBouncer's transaction pooling.
+    /// As a plain query, parsed and planned by the server each time.
     var query: PostgresQuery { PostgresQuery(unsafeSQL: onlyQueues ? Self.someQueuesSQL : Self.everyQueueSQL, binds: bindings) }
+    var inEveryQueue: EveryQueue { EveryQueue(bindings: bindings) }
+    var inSomeQueues: SomeQueues { SomeQueues(bindings: bindings) }
 
-    private static let everyQueueSQL = sql(onlyQueues: false)
-    private static let someQueuesSQL = sql(onlyQueues: true)
+    /// The prepared form claiming from every queue.
+    struct EveryQueue: PostgresPreparedStatement {
+        static let sql = PostgresTurn.everyQueueSQL
+        let bindings: PostgresBindings
+        func makeBindings() -> PostgresBindings { bindings }
+        func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+    }
+
+    /// The prepared form claiming only from the worker's queues (`$13`).
+    struct SomeQueues: PostgresPreparedStatement {
+        static let sql = PostgresTurn.someQueuesSQL
+        let bindings: PostgresBindings
+        func makeBindings() -> PostgresBindings { bindings }
+        func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+    }
+
+    static let everyQueueSQL = sql(onlyQueues: false)
+    static let someQueuesSQL = sql(onlyQueues: true)
 
     /// The two parts touch disjoint rows (running ones, queued ones), so sharing one snapshot is
     /// safe. For each unpaused queue holding ready jobs and each priority, the claim index gives
     /// the first `limit` rows, locked with SKIP LOCKED so rows another claimer holds are passed
-    /// over, never waited for; the union is cut to `limit`.
+    /// over, never waited for; the union is cut to `limit`. The ids of the jobs settled come in
+    /// the first row only (not repeated in every claimed row).
     private static func sql(onlyQueues: Bool) -> String {
         """
         WITH done AS (
@@ -99,7 +117,8 @@ struct PostgresTurn: Sendable {
             FROM picked WHERE j.id = picked.id
             RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
         )
-        SELECT settled.ids, settled.requeued, claimed.* FROM settled LEFT JOIN claimed ON true
+        SELECT CASE WHEN row_number() OVER () = 1 THEN settled.ids END, settled.requeued, claimed.*
+        FROM settled LEFT JOIN claimed ON true
         """
     }
 }
