@@ -12,7 +12,14 @@ enum PostgresSchema {
     /// Held by the node pruning old jobs; the others skip their turn.
     static let pruneLockKey: Int64 = 0x636F_6E76_7072_756E // "convprun"
 
-    static let migrations: [Migration] = [Migration(version: "v1-jobs", statements: jobs)]
+    static let migrations: [Migration] = [
+        Migration(version: "v1-jobs", statements: jobs),
+        Migration(version: "v2-self-counting-statements", statements: selfCountingStatements),
+    ]
+
+    /// Set (transaction-local) by a statement that keeps the job counters itself, so the
+    /// counting trigger leaves that statement's rows alone.
+    static let countedSetting = "conveyor.counted"
 
     /// Times are `timestamptz` (microseconds), ids `uuid` (UUIDv7: byte order is creation order).
     /// `state = 'waiting'` and the nullable columns leave room for dependencies, batches, cron and
@@ -84,37 +91,7 @@ enum PostgresSchema {
         )
         """,
         "CREATE TABLE conveyor_paused_queues (queue text PRIMARY KEY)",
-        """
-        CREATE FUNCTION conveyor_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            my_shard integer := pg_backend_pid() % 16;
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                INSERT INTO conveyor_job_counts (queue, state, shard, n)
-                SELECT queue, state, my_shard, count(*) FROM new_rows GROUP BY queue, state ORDER BY queue, state
-                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
-            ELSIF TG_OP = 'DELETE' THEN
-                INSERT INTO conveyor_job_counts (queue, state, shard, n)
-                SELECT queue, state, my_shard, -count(*) FROM old_rows GROUP BY queue, state ORDER BY queue, state
-                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
-            ELSE
-                INSERT INTO conveyor_job_counts (queue, state, shard, n)
-                SELECT queue, state, my_shard, sum(d) FROM (
-                    SELECT queue, state, -1 AS d FROM old_rows
-                    UNION ALL SELECT queue, state, 1 FROM new_rows
-                ) moves GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
-                ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
-                INSERT INTO conveyor_finished_seconds (second, shard, n)
-                SELECT floor(extract(epoch FROM moved.finished_at))::bigint AS second, my_shard, count(*)
-                FROM new_rows moved JOIN old_rows was ON was.id = moved.id
-                WHERE moved.state IN ('completed', 'failed') AND was.state NOT IN ('completed', 'failed')
-                GROUP BY 1 ORDER BY 1
-                ON CONFLICT (second, shard) DO UPDATE SET n = conveyor_finished_seconds.n + excluded.n;
-            END IF;
-            RETURN NULL;
-        END
-        $$
-        """,
+        countingFunction(skippingSelfCounted: false),
         """
         CREATE TRIGGER conveyor_count_inserts AFTER INSERT ON conveyor_jobs
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
@@ -128,4 +105,48 @@ enum PostgresSchema {
             REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
         """,
     ]
+    /// The counting trigger skips statements that count their own moves (the worker's turn);
+    /// every other statement is still counted by it — including those of a node still running
+    /// the previous build during a rolling upgrade, which knows nothing of the setting.
+    private static let selfCountingStatements = [
+        countingFunction(skippingSelfCounted: true),
+    ]
+
+    /// The counters' trigger function: v1 created it; v2 makes it skip statements that set
+    /// ``countedSetting`` (they count their own moves).
+    private static func countingFunction(skippingSelfCounted: Bool) -> String {
+        let skip = skippingSelfCounted ? "IF current_setting('\(countedSetting)', true) = 'on' THEN RETURN NULL; END IF;" : ""
+        return """
+            CREATE OR REPLACE FUNCTION conveyor_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                my_shard integer := pg_backend_pid() % 16;
+            BEGIN
+                \(skip)
+                IF TG_OP = 'INSERT' THEN
+                    INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                    SELECT queue, state, my_shard, count(*) FROM new_rows GROUP BY queue, state ORDER BY queue, state
+                    ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+                ELSIF TG_OP = 'DELETE' THEN
+                    INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                    SELECT queue, state, my_shard, -count(*) FROM old_rows GROUP BY queue, state ORDER BY queue, state
+                    ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+                ELSE
+                    INSERT INTO conveyor_job_counts (queue, state, shard, n)
+                    SELECT queue, state, my_shard, sum(d) FROM (
+                        SELECT queue, state, -1 AS d FROM old_rows
+                        UNION ALL SELECT queue, state, 1 FROM new_rows
+                    ) moves GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
+                    ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+                    INSERT INTO conveyor_finished_seconds (second, shard, n)
+                    SELECT floor(extract(epoch FROM moved.finished_at))::bigint AS second, my_shard, count(*)
+                    FROM new_rows moved JOIN old_rows was ON was.id = moved.id
+                    WHERE moved.state IN ('completed', 'failed') AND was.state NOT IN ('completed', 'failed')
+                    GROUP BY 1 ORDER BY 1
+                    ON CONFLICT (second, shard) DO UPDATE SET n = conveyor_finished_seconds.n + excluded.n;
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """
+    }
 }

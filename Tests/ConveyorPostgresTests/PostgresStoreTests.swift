@@ -23,7 +23,7 @@ struct PostgresStoreTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.filter { !$0.appliedMigrations.isEmpty }.count == 1)
-        #expect(stores.allSatisfy { $0.schemaVersion == "v1-jobs" })
+        #expect(stores.allSatisfy { $0.schemaVersion == "v2-self-counting-statements" })
         for store in stores { try await store.close() }
     }
 
@@ -110,6 +110,37 @@ struct PostgresStoreTests {
         try await running.value
         try await worker.close()
         try await enqueuer.close()
+    }
+
+    @Test("a worker's turn counts its own moves; other statements, and those of a node on the previous build, are counted by the trigger")
+    func countersDuringRollingUpgrade() async throws {
+        guard let url = try await database() else { return }
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url + "&connections=1"))
+        let jobs = (0..<3).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
+        _ = try await store.enqueue(jobs, maxQueueSize: nil)
+        // An old node claims the first job with v1's kind of statement (no counting of its own).
+        try await PostgresTestServer.execute("""
+            UPDATE conveyor_jobs SET state = 'running', attempts = 1, started_at = now(), lease_owner = 'old-node',
+                lease_expires_at = now() + interval '1 minute' WHERE id = '\(jobs[0].id.uuid)'
+            """, on: url)
+        // This build's turn settles that job for the old node and claims the second.
+        let now = Date()
+        let (applied, claimed) = try await store.complete(
+            [JobOutcome(jobID: jobs[0].id, workerID: "old-node", resolution: .completed(result: Data("{}".utf8)))],
+            andClaim: ClaimRequest(workerID: "new-node", queues: nil, limit: 1, priorityOrder: JobPriority.allCases, now: now,
+                                   leaseExpiresAt: now.addingTimeInterval(60)))
+        #expect(applied == [jobs[0].id] && claimed.map(\.id) == [jobs[1].id])
+        // The same (only) connection then cancels the third: the turn's setting did not outlive it.
+        _ = try await store.cancel(jobs[2].id, now: Date())
+        // The old node finishes the second job.
+        try await PostgresTestServer.execute(
+            "UPDATE conveyor_jobs SET state = 'completed', finished_at = now() WHERE id = '\(jobs[1].id.uuid)'", on: url)
+        let stats = try await store.stats(now: Date())
+        let actual = try await PostgresTestServer.rows("SELECT state, count(*)::text FROM conveyor_jobs GROUP BY state", on: url)
+        #expect(stats.counts == Dictionary(uniqueKeysWithValues: actual.map { (JobStatus(rawValue: $0[0]!)!, Int($0[1]!)!) }))
+        #expect(stats.count(.completed) == 2 && stats.count(.cancelled) == 1 && stats.count(.running) == 0 && stats.count(.queued) == 0)
+        #expect(stats.finishedLastMinute == 2)
+        try await store.close()
     }
 
     @Test("a batch racing another node for the same dedup key gets that node's job, never two")
