@@ -105,6 +105,7 @@ enum PostgresSchema {
             REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION conveyor_count_jobs()
         """,
     ]
+
     /// The counting trigger skips statements that count their own moves (the worker's turn);
     /// every other statement is still counted by it — including those of a node still running
     /// the previous build during a rolling upgrade, which knows nothing of the setting.
