@@ -9,10 +9,10 @@ import TestSupport
 /// and watches, as the API server would.
 @Suite("Postgres store: real processes")
 struct PostgresProcessTests {
-    func worker(_ url: String, lease: Duration = .seconds(30)) throws -> ProductProcess {
+    func worker(_ url: String, lease: Duration = .seconds(30), logLevel: String = "warning") throws -> ProductProcess {
         try ProductProcess(
             "conveyor", ["worker", "--store", url, "--workers", "8"],
-            environment: ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"])
+            environment: ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": logLevel])
     }
 
     /// Whether `process` holds `job`: a worker's id is `host-pid-random`.
@@ -81,7 +81,8 @@ struct PostgresProcessTests {
         let total = 120
         let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), maxQueueSize: nil)
         let lease = Duration.seconds(5)
-        let workers = try [worker(url, lease: lease), worker(url, lease: lease)]
+        // At info level, so a worker that fails to stop shows how far its shutdown got.
+        let workers = try [worker(url, lease: lease, logLevel: "info"), worker(url, lease: lease, logLevel: "info")]
         try await waitUntil("some jobs completed") { try await store.stats(now: Date()).count(.completed) >= 15 }
 
         try await server.restart()

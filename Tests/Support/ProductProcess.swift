@@ -68,8 +68,9 @@ public struct ProductProcess {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
+                let evidence = await hangEvidence()
                 kill(SIGKILL)
-                throw Failure(message: "\(process.executableURL?.lastPathComponent ?? "process") did not exit within \(limit); killed it")
+                throw Failure(message: "\(process.executableURL?.lastPathComponent ?? "process") did not exit within \(limit); killed it\n\(evidence)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -80,6 +81,26 @@ public struct ProductProcess {
         return Output(
             status: process.terminationStatus,
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8), stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    }
+
+    /// For a process that will not exit: the end of what it logged and where each of its threads
+    /// is (gdb, when installed — `make test` installs it), so the failure says why.
+    private func hangEvidence() async -> String {
+        let logged = ((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "").split(separator: "\n").suffix(40).joined(separator: "\n")
+        let pid = process.processIdentifier
+        let threads = (try? await OffPool.run { () -> String in
+            let gdb = Process()
+            gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+            gdb.arguments = ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 25"]
+            let output = Pipe()
+            gdb.standardOutput = output
+            gdb.standardError = FileHandle.nullDevice
+            try gdb.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            gdb.waitUntilExit()
+            return text.split(separator: "\n").filter { $0.hasPrefix("Thread") || $0.hasPrefix("#") }.joined(separator: "\n")
+        }) ?? "(no gdb)"
+        return "its last log lines:\n\(logged)\nits threads:\n\(threads)"
     }
 
     /// What it printed to stdout so far, while it runs.
