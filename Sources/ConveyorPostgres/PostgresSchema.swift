@@ -21,6 +21,9 @@ enum PostgresSchema {
     /// counting trigger leaves that statement's rows alone.
     static let countedSetting = "conveyor.counted"
 
+    /// Which counter rows a connection writes: its own, so connections never queue on them.
+    static let counterShard = "pg_backend_pid() % 16"
+
     /// Times are `timestamptz` (microseconds), ids `uuid` (UUIDv7: byte order is creation order).
     /// `state = 'waiting'` and the nullable columns leave room for dependencies, batches, cron and
     /// rate limits in later migrations.
@@ -120,7 +123,7 @@ enum PostgresSchema {
         return """
             CREATE OR REPLACE FUNCTION conveyor_count_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE
-                my_shard integer := pg_backend_pid() % 16;
+                my_shard integer := \(counterShard);
             BEGIN
                 \(skip)
                 IF TG_OP = 'INSERT' THEN

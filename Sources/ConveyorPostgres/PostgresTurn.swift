@@ -122,18 +122,16 @@ struct PostgresTurn: Sendable {
                 lease_expires_at = $12, progress_percent = 0, progress_stage = NULL, progress_message = NULL
             FROM picked WHERE j.id = picked.id
             RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
-        ), moves AS (
-            SELECT queue, 'running' AS was, state FROM done
-            UNION ALL SELECT queue, 'queued', 'running' FROM claimed
         ), counted AS (
             INSERT INTO conveyor_job_counts (queue, state, shard, n)
-            SELECT queue, state, pg_backend_pid() % 16, sum(d) FROM (
-                SELECT queue, was AS state, -1 AS d FROM moves UNION ALL SELECT queue, state, 1 FROM moves) m
+            SELECT queue, state, \(PostgresSchema.counterShard), sum(d) FROM (
+                SELECT queue, 'running' AS state, -1 AS d FROM done UNION ALL SELECT queue, state, 1 FROM done
+                UNION ALL SELECT queue, 'queued', -1 FROM claimed UNION ALL SELECT queue, 'running', 1 FROM claimed) moves
             GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
             ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n
         ), finished AS (
             INSERT INTO conveyor_finished_seconds (second, shard, n)
-            SELECT floor(extract(epoch FROM finished_at))::bigint, pg_backend_pid() % 16, count(*) FROM done
+            SELECT floor(extract(epoch FROM finished_at))::bigint, \(PostgresSchema.counterShard), count(*) FROM done
             WHERE state IN ('completed', 'failed') GROUP BY 1 ORDER BY 1
             ON CONFLICT (second, shard) DO UPDATE SET n = conveyor_finished_seconds.n + excluded.n
         )
