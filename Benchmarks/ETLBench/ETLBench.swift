@@ -22,7 +22,7 @@ struct ETLBench: AsyncParsableCommand {
         let csv = (directory as NSString).appendingPathComponent(file)
         if !FileManager.default.fileExists(atPath: csv) { try generate(csv) }
         let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
-        let configuration = ETLConfiguration(directory: directory)
+        let configuration = try ETLConfiguration(directory: directory)
         let destination = postgres.map { #"{"type": "postgres", "url": "\#($0)", "table": "orders", "mode": "replace"}"# }
             ?? #"{"type": "sqlite", "path": "bench.db", "table": "orders", "mode": "replace"}"#
         let request = try JSONDecoder().decode(ETLRequest.self, from: Data("""

@@ -40,7 +40,7 @@ struct BatchBuilder {
     }
 
     /// Rough bytes a row holds in memory.
-    private static func estimatedBytes(_ values: [ETLValue]) -> Int {
+    static func estimatedBytes(_ values: [ETLValue]) -> Int {
         values.reduce(16 * values.count) { total, value in
             if case .text(let text) = value { return total + text.utf8.count }
             return total

@@ -10,14 +10,14 @@ import Foundation
 /// inside a field) — and each block is parsed from a string, which CSV.swift does several times
 /// faster than from a stream; memory stays at about one block.
 struct CSVFileSource: RowSource {
-    let path: String
+    let file: SourceFile
     let delimiter: Character
     var blockSize = 4 << 20
 
     func read(rows limit: Int, bytes: Int, shouldStop: () -> Bool, _ body: (RowBatch) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ETLFailure("source: cannot open \(path)") }
+        let handle = file.handle
         defer { try? handle.close() }
-        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
+        let size = file.size
         let separator = delimiter.unicodeScalars.first ?? ","
         var header: [String]?
         var builder = BatchBuilder(columns: [], rows: limit, bytes: bytes)

@@ -4,12 +4,21 @@ public import ConveyorPostgres
 import Foundation
 
 /// What `etl` jobs may touch. Paths in payloads are untrusted, so every file a job reads or
-/// writes — sources, destinations, SQLite stores — must lie inside `directory`; URLs are fetched
-/// under the same address guard as video downloads. PostgreSQL passwords can stay out of payloads
-/// (which are stored and shown): a URL without one takes it from the libpq password file.
+/// writes — sources, destinations, SQLite stores — must lie inside `directory`, and nothing may
+/// be one of the `protection`'s files or databases (the job store, the config, secrets); URLs
+/// are fetched under the same address guard as video downloads. PostgreSQL passwords can stay
+/// out of payloads (which are stored and shown): a URL without one takes it from the libpq
+/// password file.
+///
+/// With no directory, `etl` has no access to anything: every job fails, saying which setting
+/// turns it on. There is deliberately no default, since the working directory of a server is
+/// where its store and config usually are.
 public struct ETLConfiguration: Sendable {
-    /// The directory payload paths are resolved in and confined to (`CONVEYOR_ETL_DIR`).
-    public var directory: String
+    /// The real path of the directory payload paths are resolved in and confined to
+    /// (`CONVEYOR_ETL_DIR`); `nil` turns `etl` off.
+    public var directory: String?
+    /// Files and databases no job may name, whatever the directory holds.
+    public var protection: ETLProtection
     /// Which addresses URL sources may come from (`CONVEYOR_ALLOW_PRIVATE_URLS`).
     public var destinations: DestinationPolicy
     /// Rows per batch (and per transaction).
@@ -17,30 +26,73 @@ public struct ETLConfiguration: Sendable {
     /// Memory one batch may hold; three are reserved from the budget for the job's length (one
     /// being read, one waiting, one being written).
     public var batchBytes: Int
+    /// The most data one job may write (`CONVEYOR_ETL_MAX_OUTPUT`, 1 GiB by default), so a job
+    /// cannot fill the disk the store lives on; past it the job fails, leaving the old
+    /// destination as it was.
+    public var maxOutput: Int
     /// Passwords for PostgreSQL URLs that carry none (`PGPASSFILE` or `~/.pgpass`), each tied to
     /// its host, port, database and user.
     public var passwords: PostgresPassFile?
 
+    /// The default cap on what one job writes.
+    public static let defaultMaxOutput = 1 << 30
+
+    /// Throws a problem naming `CONVEYOR_ETL_DIR` when the directory holds, or lies inside, a
+    /// protected file.
     public init(
-        directory: String, destinations: DestinationPolicy = .publicOnly, passwords: PostgresPassFile? = nil, batchRows: Int = 10_000,
-        batchBytes: Int = 4 << 20
-    ) {
-        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+        directory: String?, protection: ETLProtection = .none, destinations: DestinationPolicy = .publicOnly, passwords: PostgresPassFile? = nil,
+        batchRows: Int = 10_000, batchBytes: Int = 4 << 20, maxOutput: Int = ETLConfiguration.defaultMaxOutput
+    ) throws(ConfigurationProblem) {
+        self.directory = try directory.map { directory throws(ConfigurationProblem) in try Self.checked(directory, protection: protection) }
+        self.protection = protection
         self.destinations = destinations
         self.passwords = passwords
         self.batchRows = batchRows
         self.batchBytes = batchBytes
+        self.maxOutput = maxOutput
     }
 
-    /// Reads `CONVEYOR_ETL_DIR` (default: the working directory) and the PostgreSQL password file. `destinations` is the address
+    /// `etl` turned off: every job fails naming `CONVEYOR_ETL_DIR`.
+    public static func off(destinations: DestinationPolicy) -> ETLConfiguration {
+        ETLConfiguration(off: destinations)
+    }
+
+    private init(off destinations: DestinationPolicy) {
+        directory = nil
+        protection = .none
+        self.destinations = destinations
+        passwords = nil
+        batchRows = 10_000
+        batchBytes = 4 << 20
+        maxOutput = Self.defaultMaxOutput
+    }
+
+    /// The directory's real path, if it is a directory holding no protected file and lying in none.
+    private static func checked(_ directory: String, protection: ETLProtection) throws(ConfigurationProblem) -> String {
+        guard let real = FileIdentity.realPath(directory), FileIdentity(path: real)?.isDirectory == true else {
+            throw ConfigurationProblem(line: "CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
+        }
+        let inside = real == "/" ? "/" : real + "/"
+        for file in protection.realPaths where file == real || file.hasPrefix(inside) || real.hasPrefix(file + "/") {
+            throw ConfigurationProblem(
+                line: "CONVEYOR_ETL_DIR: '\(directory)' holds \(file), which etl jobs must never reach (the job store, the config file or a secret); name a directory of its own")
+        }
+        return real
+    }
+
+    /// Reads `CONVEYOR_ETL_DIR` (no default: unset turns `etl` off), `CONVEYOR_ETL_MAX_OUTPUT` and
+    /// the PostgreSQL password file, which joins `protection`. `destinations` is the address
     /// policy the caller already read (`CONVEYOR_ALLOW_PRIVATE_URLS`, shared with video downloads).
     public static func fromEnvironment(
-        _ environment: [String: String], destinations: DestinationPolicy
+        _ environment: [String: String], destinations: DestinationPolicy, protection: ETLProtection = .none
     ) throws(ConfigurationProblem) -> ETLConfiguration {
-        let directory = environment["CONVEYOR_ETL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ConfigurationProblem(line: "CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
+        let directory = environment["CONVEYOR_ETL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        var maxOutput = defaultMaxOutput
+        if let text = environment["CONVEYOR_ETL_MAX_OUTPUT"] {
+            guard let bytes = ByteCount.parse(text), bytes >= 1 else {
+                throw ConfigurationProblem(line: "CONVEYOR_ETL_MAX_OUTPUT: '\(text)' is not a size such as 500MB or 2GiB")
+            }
+            maxOutput = bytes
         }
         let passwords: PostgresPassFile?
         do {
@@ -48,7 +100,17 @@ public struct ETLConfiguration: Sendable {
         } catch {
             throw ConfigurationProblem(line: error.message)
         }
-        return ETLConfiguration(directory: directory, destinations: destinations, passwords: passwords)
+        var protection = protection
+        if let file = PostgresPassFile.path(environment: environment) { protection.files.append(file) }
+        return try ETLConfiguration(directory: directory, protection: protection, destinations: destinations, passwords: passwords, maxOutput: maxOutput)
+    }
+
+    /// The directory, or the failure every job gets while `etl` is off.
+    func requireDirectory() throws(ETLFailure) -> String {
+        guard let directory else {
+            throw ETLFailure("etl is off on this worker: its operator has not named a directory for etl jobs (CONVEYOR_ETL_DIR)")
+        }
+        return directory
     }
 
     /// A PostgreSQL URL from a payload, with its password from the password file when it has none.
@@ -59,19 +121,14 @@ public struct ETLConfiguration: Sendable {
         } catch let error as ConveyorError {
             throw ETLFailure("\(field): \(error.message)")
         }
+        guard !protection.protects(options) else {
+            throw ETLFailure("\(field): \(options.description) is the job store's database; etl jobs may not touch it")
+        }
         return passwords?.filling(options) ?? options
     }
 
-    /// `path` inside `directory`, or a failure naming the field; `..` and symlinks cannot lead out.
-    func resolve(_ path: String, field: String) throws -> String {
-        let base = URL(fileURLWithPath: directory, isDirectory: true)
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
-        let standardized = url.standardizedFileURL
-        let parent = standardized.deletingLastPathComponent().resolvingSymlinksInPath()
-        let resolved = parent.appendingPathComponent(standardized.lastPathComponent).path
-        guard resolved.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") else {
-            throw ETLFailure("\(field): \"\(path)\" is outside the ETL directory (CONVEYOR_ETL_DIR)")
-        }
-        return resolved
+    /// `path` inside `directory` and not protected, or a failure naming the field.
+    func resolve(_ path: String, field: String) throws(ETLFailure) -> ConfinedPath {
+        try ConfinedPath(path, field: field, directory: try requireDirectory(), protection: protection)
     }
 }

@@ -26,14 +26,14 @@ struct ETLRunner {
         do {
             switch request.source {
             case .csv(let location, let delimiter):
-                let path = try await file(location, fetched: &downloaded)
-                source = CSVFileSource(path: path, delimiter: delimiter)
+                source = CSVFileSource(file: try await file(location, fetched: &downloaded), delimiter: delimiter)
             case .jsonl(let location):
-                source = JSONLinesSource(path: try await file(location, fetched: &downloaded))
+                source = JSONLinesSource(file: try await file(location, fetched: &downloaded))
             case .sql(let store, let query) where PostgresStoreOptions.isPostgresURL(store):
+                _ = try configuration.requireDirectory()
                 source = PostgresQuerySource(options: try configuration.postgres(store, field: "source.store"), query: query, logger: context.logger)
             case .sql(let store, let query):
-                source = SQLiteQuerySource(path: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)
+                source = SQLiteQuerySource(file: try configuration.resolve(String(store.dropFirst("sqlite:".count)), field: "source.store"), query: query)
             }
         } catch let failure as ETLFailure {
             throw failure.jobError
@@ -56,36 +56,41 @@ struct ETLRunner {
         }
     }
 
-    /// A local path inside the ETL directory, or a URL fetched into a temporary file.
-    private func file(_ location: ETLSource.Location, fetched: inout DownloadedFile?) async throws -> String {
+    /// A local file inside the ETL directory, opened, or a URL fetched into a temporary file.
+    private func file(_ location: ETLSource.Location, fetched: inout DownloadedFile?) async throws -> SourceFile {
         switch location {
         case .path(let path):
-            let resolved = try configuration.resolve(path, field: "source.path")
-            guard FileManager.default.isReadableFile(atPath: resolved) else { throw ETLFailure("source.path: \"\(path)\" is not a readable file") }
-            return resolved
+            let confined = try configuration.resolve(path, field: "source.path")
+            return SourceFile(handle: try confined.openForReading(), name: confined.path)
         case .url(let url):
-            fetched = try await DownloadedFile.fetch(url, destinations: configuration.destinations)
-            return fetched?.path ?? ""
+            _ = try configuration.requireDirectory()
+            let downloaded = try await DownloadedFile.fetch(url, destinations: configuration.destinations)
+            fetched = downloaded
+            guard let handle = FileHandle(forReadingAtPath: downloaded.path) else {
+                throw ETLFailure.system(errno, "source.url: cannot open the downloaded copy")
+            }
+            return SourceFile(handle: handle, name: downloaded.path)
         }
     }
 
     private func makeSink(context: JobContext) throws -> any RowSink {
         switch request.destination {
         case .postgres(let url, let table, let mode, let key):
+            _ = try configuration.requireDirectory()
             return try PostgresTableSink(
                 options: try configuration.postgres(url, field: "destination.url"), table: table, mode: mode, key: key, logger: context.logger)
         case .sqlite(let path, let table, let mode, let key):
-            return try SQLiteTableSink(path: try configuration.resolve(path, field: "destination.path"), table: table, mode: mode, key: key)
+            return try SQLiteTableSink(file: try configuration.resolve(path, field: "destination.path"), table: table, mode: mode, key: key)
         case .csv(let path):
-            return try FileSink(path: try configuration.resolve(path, field: "destination.path"), format: .csv)
+            return try FileSink(file: try configuration.resolve(path, field: "destination.path"), format: .csv)
         case .jsonl(let path):
-            return try FileSink(path: try configuration.resolve(path, field: "destination.path"), format: .jsonl)
+            return try FileSink(file: try configuration.resolve(path, field: "destination.path"), format: .jsonl)
         }
     }
 
     /// Reads and transforms on this thread while a `BatchWriter` writes on another.
     private func load(from source: any RowSource, context: JobContext, stopped: () -> Bool) throws -> ETLResult {
-        let writer = BatchWriter(sink: try makeSink(context: context))
+        let writer = BatchWriter(sink: try makeSink(context: context), maxOutput: configuration.maxOutput)
         let pipe = BatchPipe(capacity: 1)
         writer.start(pipe, context: context)
         var result = ETLResult(rowsRead: 0, rowsWritten: 0, rowsRejected: 0, rowsFiltered: 0, rejectSamples: [])

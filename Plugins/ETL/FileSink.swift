@@ -1,25 +1,35 @@
 import Conveyor
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Rows into a CSV (RFC 4180 quoting, header row, CRLF) or JSON Lines file. It is written beside
-/// the target and moved into place when the job succeeds, so a failed job leaves the old file.
+/// the target (created anew, never through an existing name) and renamed into place when the job
+/// succeeds, so a failed job leaves the old file. Only a file is ever replaced: a target that is a
+/// directory is refused, never removed.
 struct FileSink: RowSink {
     enum Format { case csv, jsonl }
 
     private let format: Format
-    private let path: String
+    private let file: ConfinedPath
     private let scratch: String
     private let handle: FileHandle
     private var wroteHeader = false
 
-    init(path: String, format: Format) throws {
-        self.path = path
+    init(file: ConfinedPath, format: Format) throws {
+        self.file = file
         self.format = format
-        scratch = path + ".conveyor-\(UUID().uuidString.prefix(8))"
-        guard FileManager.default.createFile(atPath: scratch, contents: nil), let handle = FileHandle(forWritingAtPath: scratch) else {
-            throw ETLFailure("destination: cannot write \(path)")
+        if let existing = FileIdentity(path: file.path, follow: false), !existing.isRegular {
+            throw ETLFailure("\(file.field): \"\(ConfinedPath.cut(file.given))\" exists and is not a file (a directory is never replaced)")
         }
-        self.handle = handle
+        scratch = file.path + ".conveyor-\(UUID().uuidString.prefix(8))"
+        let descriptor = open(scratch, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ETLFailure.system(errno, "\(file.field): cannot write \"\(ConfinedPath.cut(file.given))\"") }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
     }
 
     mutating func write(columns: [String], rows: [[ETLValue]]) throws {
@@ -37,13 +47,22 @@ struct FileSink: RowSink {
                 text += "{" + fields.joined(separator: ",") + "}\n"
             }
         }
-        try handle.write(contentsOf: Data(text.utf8))
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            // A local file fails to grow when the disk or quota is full: worth another try.
+            throw ETLFailure("\(file.field): writing \"\(ConfinedPath.cut(file.given))\" failed: \(error.localizedDescription)", retryable: true)
+        }
     }
 
     mutating func finish() throws {
         try handle.close()
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: scratch, toPath: path)
+        // rename(2) replaces a file (or a symlink itself) atomically, and refuses a directory.
+        guard rename(scratch, file.path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw ETLFailure.system(code, "\(file.field): cannot put \"\(ConfinedPath.cut(file.given))\" in place")
+        }
     }
 
     mutating func abandon() {

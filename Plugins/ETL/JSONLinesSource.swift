@@ -5,12 +5,12 @@ import Foundation
 /// object has none of its own), are the columns; a later object's missing keys are null and its
 /// extra keys are left out. A line that is not a JSON object is rejected with its number.
 struct JSONLinesSource: RowSource {
-    let path: String
+    let file: SourceFile
 
     func read(rows limit: Int, bytes: Int, shouldStop: () -> Bool, _ body: (RowBatch) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ETLFailure("source: cannot open \(path)") }
+        let handle = file.handle
         defer { try? handle.close() }
-        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 1)
+        let size = file.size
         let decoder = JSONDecoder()
         var columns: [String]?
         var builder = BatchBuilder(columns: [], rows: limit, bytes: bytes)

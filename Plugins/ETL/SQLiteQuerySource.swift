@@ -1,10 +1,14 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Rows of a query on a SQLite database opened read-only, streamed with a cursor. Progress is
 /// rows done out of the query's row count, taken first.
 struct SQLiteQuerySource: RowSource {
-    let path: String
+    let file: ConfinedPath
     let query: String
 
     func read(rows limit: Int, bytes: Int, shouldStop: () -> Bool, _ body: (RowBatch) throws -> Void) throws {
@@ -12,10 +16,11 @@ struct SQLiteQuerySource: RowSource {
         configuration.readonly = true
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabaseQueue(path: file.path, configuration: configuration)
         } catch {
-            throw ETLFailure("source: cannot open the SQLite database \(path): \(error)")
+            throw ETLFailure("source: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", retryable: Self.isExhaustion(error))
         }
+        try file.verifyUnchanged()
         try queue.read { db in
             let statement: Statement
             let total: Int
@@ -37,6 +42,17 @@ struct SQLiteQuerySource: RowSource {
                 }
             }
             try body(builder.take(fraction: 1))
+        }
+    }
+
+    /// SQLite could not open a file because the machine ran out of descriptors or space.
+    static func isExhaustion(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_NOMEM: return true
+        // SQLite keeps no reason for a file it could not open; the system's is still in errno.
+        case .SQLITE_CANTOPEN, .SQLITE_IOERR: return ETLFailure.isExhaustion(errno)
+        default: return false
         }
     }
 

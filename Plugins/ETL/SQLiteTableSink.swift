@@ -13,12 +13,14 @@ struct SQLiteTableSink: RowSink {
     private let target: String
     private var insert: String?
 
-    init(path: String, table: String, mode: ETLDestination.Mode, key: [String]) throws {
+    init(file: ConfinedPath, table: String, mode: ETLDestination.Mode, key: [String]) throws {
         do {
-            queue = try DatabaseQueue(path: path)
+            queue = try DatabaseQueue(path: file.path)
         } catch {
-            throw ETLFailure("destination: cannot open the SQLite database \(path): \(error)")
+            throw ETLFailure(
+                "destination: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", retryable: SQLiteQuerySource.isExhaustion(error))
         }
+        try file.verifyUnchanged()
         self.table = table
         self.mode = mode
         self.key = key
@@ -40,7 +42,7 @@ struct SQLiteTableSink: RowSink {
                 return .commit
             }
         } catch let error as DatabaseError {
-            throw ETLFailure("destination: writing to \(table) failed: \(error.message ?? "\(error)")")
+            throw ETLFailure("destination: writing to \(table) failed: \(error.message ?? "\(error)")", retryable: SQLiteQuerySource.isExhaustion(error))
         }
     }
 

@@ -28,10 +28,11 @@ extension PostgresJobStore {
             guard job.status == .failed || job.status == .cancelled else {
                 throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
             }
-            if let key = job.dedupKey, let holder = try await self.scalar("""
-                SELECT id FROM conveyor_jobs WHERE dedup_key = \(key) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
+            if let scope = job.dedupScope, let holder = try await self.scalar("""
+                SELECT id FROM conveyor_jobs
+                WHERE COALESCE(owner, '') = \(scope.owner ?? "") AND dedup_key = \(scope.key) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
                 """, as: UUID.self, on: connection) {
-                throw ConveyorError(.conflict, "Job \(JobID(holder)) already holds dedupKey '\(key)' and is unfinished")
+                throw ConveyorError(.conflict, "Job \(JobID(holder)) already holds dedupKey '\(scope.key)' and is unfinished")
             }
             let retried = try await connection.query("""
                 UPDATE conveyor_jobs SET state = 'queued', attempts = 0, error = NULL, error_permanent = NULL, result = NULL,

@@ -4,7 +4,7 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresJobStore {
-    public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
+    public func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits) async throws -> [EnqueueResult] {
         guard !newJobs.isEmpty else { return [] }
         // A dedup key another node committed between our check and our insert: run again, and
         // the second time its job is found and returned.
@@ -12,7 +12,7 @@ extension PostgresJobStore {
         while true {
             do {
                 let results = try await transaction("enqueue") { connection in
-                    try await self.enqueue(newJobs, maxQueueSize: maxQueueSize, on: connection)
+                    try await self.enqueue(newJobs, limits: limits, on: connection)
                 }
                 if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
                 return results
@@ -25,31 +25,55 @@ extension PostgresJobStore {
         }
     }
 
-    private func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?, on connection: PostgresConnection) async throws -> [EnqueueResult] {
-        let keys = newJobs.compactMap(\.dedupKey)
-        var holders: [String: Job] = [:]
-        if !keys.isEmpty {
+    private func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits, on connection: PostgresConnection) async throws -> [EnqueueResult] {
+        let scoped = newJobs.compactMap(\.dedupScope)
+        var holders: [DedupScope: Job] = [:]
+        if !scoped.isEmpty {
             let rows = try await connection.query("""
                 SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs
-                WHERE dedup_key = ANY(\(keys)) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
+                WHERE (COALESCE(owner, ''), dedup_key) IN (SELECT * FROM unnest(\(scoped.map { $0.owner ?? "" })::text[], \(scoped.map(\.key))::text[]))
+                    AND dedup_key IS NOT NULL AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
                 """, logger: logger)
-            for job in try await PostgresColumns.jobs(rows) { if let key = job.dedupKey { holders[key] = job } }
+            for job in try await PostgresColumns.jobs(rows) { if let scope = job.dedupScope { holders[scope] = job } }
         }
         let plan = EnqueuePlan(newJobs) { holders[$0] }
-        if let maxQueueSize, !plan.added.isEmpty {
-            // Enqueuers of one queue take turns, so two of them cannot both fit in the last slot.
-            let queues = plan.added.keys.sorted()
-            try await connection.execute("""
-                SELECT pg_advisory_xact_lock(hashtext('conveyor.queue:' || q)) FROM unnest(\(queues)::text[]) AS q ORDER BY q
-                """, logger: logger)
-            var waiting: [String: Int] = [:]
+        guard plan.addedCount > 0, limits != .none else { return try await insert(plan, on: connection) }
+        // Enqueuers under one limit take turns, so two of them cannot both fit in the last slot.
+        var locks: [String] = []
+        if limits.maxQueueSize != nil { locks += plan.added.keys.map { "conveyor.queue:" + $0 } }
+        if limits.maxUnfinished != nil { locks.append("conveyor.all") }
+        if limits.maxUnfinishedPerOwner != nil { locks += plan.addedByOwner.keys.map { "conveyor.owner:" + $0 } }
+        try await connection.execute("""
+            SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(\(locks.sorted())::text[]) AS k ORDER BY k
+            """, logger: logger)
+        var waiting: [String: Int] = [:]
+        var unfinished = 0
+        var owned: [String: Int] = [:]
+        if limits.maxQueueSize != nil {
             let rows = try await connection.query("""
                 SELECT queue, sum(n)::bigint FROM conveyor_job_counts
-                WHERE queue = ANY(\(queues)) AND state IN ('queued', 'scheduled', 'waiting') GROUP BY queue
+                WHERE queue = ANY(\(Array(plan.added.keys))) AND state IN ('queued', 'scheduled', 'waiting') GROUP BY queue
                 """, logger: logger)
             for try await (queue, n) in rows.decode((String, Int).self) { waiting[queue] = n }
-            try plan.checkCapacity(maxQueueSize: maxQueueSize) { waiting[$0] ?? 0 }
         }
+        if limits.maxUnfinished != nil {
+            unfinished = try await scalar("""
+                SELECT coalesce(sum(n), 0)::bigint FROM conveyor_job_counts WHERE state NOT IN \(unescaped: PostgresColumns.terminalStates)
+                """, as: Int.self, on: connection) ?? 0
+        }
+        if limits.maxUnfinishedPerOwner != nil {
+            let rows = try await connection.query("""
+                SELECT owner, count(*)::bigint FROM conveyor_jobs
+                WHERE owner = ANY(\(Array(plan.addedByOwner.keys))) AND state NOT IN \(unescaped: PostgresColumns.terminalStates) GROUP BY owner
+                """, logger: logger)
+            for try await (owner, n) in rows.decode((String, Int).self) { owned[owner] = n }
+        }
+        try plan.checkCapacity(limits, waiting: { waiting[$0] ?? 0 }, unfinished: { unfinished }, owned: { owned[$0] ?? 0 })
+        return try await insert(plan, on: connection)
+    }
+
+    /// Writes the plan's new jobs and wakes workers when one is ready now.
+    private func insert(_ plan: EnqueuePlan, on connection: PostgresConnection) async throws -> [EnqueueResult] {
         let jobs = plan.newJobs
         guard !jobs.isEmpty else { return plan.results }
         do {

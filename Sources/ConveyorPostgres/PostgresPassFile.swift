@@ -21,15 +21,7 @@ public struct PostgresPassFile: Sendable, Hashable {
     /// The file `environment` points at (`PGPASSFILE`, else `$HOME/.pgpass`); `nil` when there is
     /// none. Like libpq, a file others may read is not used: that is a problem naming it.
     public static func load(environment: [String: String]) throws(ConveyorError) -> PostgresPassFile? {
-        let path: String
-        if let file = environment["PGPASSFILE"], !file.isEmpty {
-            path = file
-        } else if let home = environment["HOME"], !home.isEmpty {
-            path = home + "/.pgpass"
-        } else {
-            return nil
-        }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        guard let path = path(environment: environment), let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw ConveyorError(.invalidConfiguration, "PGPASSFILE: \(path) may be read by others (mode \(String(mode, radix: 8))); chmod 600 it")
         }
@@ -37,6 +29,14 @@ public struct PostgresPassFile: Sendable, Hashable {
             throw ConveyorError(.invalidConfiguration, "PGPASSFILE: \(path) cannot be read as UTF-8 text")
         }
         return PostgresPassFile(contents: contents)
+    }
+
+    /// Where `environment` says the file is (`PGPASSFILE`, else `$HOME/.pgpass`), whether or not
+    /// it exists; `nil` when neither is set.
+    public static func path(environment: [String: String]) -> String? {
+        if let file = environment["PGPASSFILE"], !file.isEmpty { return file }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.pgpass" }
+        return nil
     }
 
     /// The password of the first line matching the server, port, database and user.

@@ -15,6 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(version: "v1-jobs", statements: jobs),
         Migration(version: "v2-self-counting-statements", statements: selfCountingStatements),
+        Migration(version: "v3-dedup-per-owner", statements: dedupPerOwner),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -114,6 +115,20 @@ enum PostgresSchema {
     /// the previous build during a rolling upgrade, which knows nothing of the setting.
     private static let selfCountingStatements = [
         countingFunction(skippingSelfCounted: true),
+    ]
+
+    /// A dedup key is unique per owner, not across owners (one user must never get another's job
+    /// by guessing its key); an index for counting an owner's unfinished jobs.
+    private static let dedupPerOwner = [
+        "DROP INDEX conveyor_jobs_dedup",
+        """
+        CREATE UNIQUE INDEX conveyor_jobs_dedup ON conveyor_jobs (COALESCE(owner, ''), dedup_key)
+            WHERE dedup_key IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled')
+        """,
+        """
+        CREATE INDEX conveyor_jobs_owner_unfinished ON conveyor_jobs (owner)
+            WHERE owner IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled')
+        """,
     ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set

@@ -35,10 +35,8 @@ extension SQLiteJobStore {
             guard job.status == .failed || job.status == .cancelled else {
                 throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
             }
-            if let key = job.dedupKey, let holder = try Data.fetchOne(
-                db, sql: "SELECT id FROM jobs WHERE dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)", arguments: [key]
-            ).flatMap(JobID.init(bytes:)) {
-                throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(key)' and is unfinished")
+            if let scope = job.dedupScope, let holder = try Row.fetchOne(db, sql: Self.dedupHolder, arguments: [scope.owner ?? "", scope.key]) {
+                throw ConveyorError(.conflict, "Job \(try SQLiteColumns.job(from: holder).id) already holds dedupKey '\(scope.key)' and is unfinished")
             }
             let retried = try Row.fetchOne(
                 db, sql: """

@@ -3,20 +3,27 @@ public import Foundation
 import GRDB
 
 extension SQLiteJobStore {
-    public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
+    public func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits) async throws -> [EnqueueResult] {
         guard !newJobs.isEmpty else { return [] }
         let results = try await write { db in
-            let plan = try EnqueuePlan(newJobs) { key in
-                try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
-                    arguments: [key]
-                ).map(SQLiteColumns.job(from:))
+            let plan = try EnqueuePlan(newJobs) { scope in
+                try Row.fetchOne(db.cachedStatement(sql: Self.dedupHolder), arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))
             }
-            try plan.checkCapacity(maxQueueSize: maxQueueSize) { queue in
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')"),
-                    arguments: [queue]) ?? 0
-            }
+            try plan.checkCapacity(
+                limits,
+                waiting: { queue in
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')"),
+                        arguments: [queue]) ?? 0
+                },
+                unfinished: {
+                    try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE state NOT IN \(SQLiteColumns.terminalStates)") ?? 0
+                },
+                owned: { owner in
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT count(*) FROM jobs WHERE owner = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
+                        arguments: [owner]) ?? 0
+                })
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -40,6 +47,10 @@ extension SQLiteJobStore {
         if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
         return results
     }
+
+    /// The unfinished job holding a dedup key in an owner's scope (the `jobs_dedup` index's expression).
+    static let dedupHolder =
+        "SELECT \(SQLiteColumns.job) FROM jobs WHERE IFNULL(owner, '') = ? AND dedup_key = ? AND state NOT IN \(SQLiteColumns.terminalStates)"
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
         try await write { db in try Self.claim(request, in: db) }

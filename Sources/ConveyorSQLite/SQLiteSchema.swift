@@ -6,6 +6,7 @@ enum SQLiteSchema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-jobs", migrate: createJobs)
+        migrator.registerMigration("v2-dedup-per-owner", migrate: scopeDedupToOwner)
         return migrator
     }()
 
@@ -66,6 +67,18 @@ enum SQLiteSchema {
             CREATE TABLE job_finished_seconds (second INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL);
 
             CREATE TABLE paused_queues (queue TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            """)
+    }
+
+    /// A dedup key is unique per owner, not across owners (one user must never get another's
+    /// job by guessing its key); an index for counting an owner's unfinished jobs.
+    private static func scopeDedupToOwner(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX jobs_dedup;
+            CREATE UNIQUE INDEX jobs_dedup ON jobs (IFNULL(owner, ''), dedup_key)
+                WHERE dedup_key IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
+            CREATE INDEX jobs_owner_unfinished ON jobs (owner)
+                WHERE owner IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
             """)
     }
 }

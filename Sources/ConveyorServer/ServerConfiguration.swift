@@ -11,17 +11,25 @@ public struct ServerConfiguration: Sendable {
     /// Requests per second each user may make to `/api` (a burst of twice that is allowed);
     /// beyond it → 429 with `Retry-After`. `nil`: no limit.
     public var rateLimitPerSecond: Int?
+    /// Job types only admins may enqueue (`CONVEYOR_ADMIN_ONLY_TYPES`). `etl` by default: it
+    /// runs database queries and file access on the operator's machine, which an ordinary user
+    /// must not get just because the type is loaded.
+    public var adminOnlyTypes: Set<String>
+
+    /// The types admin-only unless configured otherwise.
+    public static let defaultAdminOnlyTypes: Set<String> = ["etl"]
 
     /// The defaults of DESIGN §7 unless given.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20, webSocketPingInterval: Duration = .seconds(30),
-        rateLimitPerSecond: Int? = nil
+        rateLimitPerSecond: Int? = nil, adminOnlyTypes: Set<String> = ServerConfiguration.defaultAdminOnlyTypes
     ) {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
         self.webSocketPingInterval = webSocketPingInterval
         self.rateLimitPerSecond = rateLimitPerSecond
+        self.adminOnlyTypes = adminOnlyTypes
     }
 
     /// One line per value out of range; empty when the configuration can be used.

@@ -103,7 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
             let events = runtime.events()
             let start = ContinuousClock.now
             let job = NewJob(type: NoopHandler.name, payload: Data("{}".utf8))
-            _ = try await other.enqueue([job], maxQueueSize: nil)
+            _ = try await other.enqueue([job], limits: .none)
             for await event in events {
                 if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .running { break }
             }

@@ -17,6 +17,8 @@ enum ConfigurationSources {
         "CONVEYOR_LEASE", "CONVEYOR_MAX_TOTAL_MEMORY", "CONVEYOR_MAX_MEMORY_PER_JOB", "CONVEYOR_MEMORY_WARNING_THRESHOLD",
         "CONVEYOR_RETENTION_COMPLETED", "CONVEYOR_RETENTION_FAILED", "CONVEYOR_JWT_SECRET", "CONVEYOR_LOG_LEVEL",
         "CONVEYOR_ALLOW_PRIVATE_URLS", "CONVEYOR_MAX_BODY_SIZE", "CONVEYOR_RATE_LIMIT", "CONVEYOR_DRAIN_TIMEOUT", "CONVEYOR_ETL_DIR",
+        "CONVEYOR_ETL_MAX_OUTPUT", "CONVEYOR_ADMIN_ONLY_TYPES", "CONVEYOR_MAX_JOBS", "CONVEYOR_MAX_JOBS_PER_USER",
+        "CONVEYOR_JWT_ISSUER", "CONVEYOR_JWT_AUDIENCE", "CONVEYOR_JWT_ROLE_CLAIM", "CONVEYOR_JWT_PUBLIC_KEYS",
         "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "TELEGRAM_MAX_UPLOAD", "SMTP_URL", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM",
         "SMTP_CA_FILE",
     ]
@@ -41,6 +43,8 @@ enum ConfigurationSources {
         }
         let reader = ConfigReader(providers: providers)
         var merged: [String: String] = [:]
+        // Which file was read, so what must stay out of reach of jobs (etl) knows it.
+        if let path = try configPath(explicit: configFile ?? environment["CONVEYOR_CONFIG"]) { merged["CONVEYOR_CONFIG"] = path }
         for name in names {
             let key = ConfigKey(key(for: name))
             if let text = reader.string(forKey: key) {

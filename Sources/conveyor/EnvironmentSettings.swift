@@ -1,5 +1,6 @@
 import Conveyor
 import ConveyorServer
+import ConveyorStores
 import EmailDelivery
 import ETL
 import Foundation
@@ -27,6 +28,8 @@ struct EnvironmentSettings {
         configuration.defaultTimeout = duration("CONVEYOR_JOB_TIMEOUT") ?? configuration.defaultTimeout
         configuration.drainTimeout = duration("CONVEYOR_DRAIN_TIMEOUT") ?? configuration.drainTimeout
         configuration.maxQueueSize = integer("CONVEYOR_MAX_QUEUE_SIZE") ?? configuration.maxQueueSize
+        configuration.maxJobs = integer("CONVEYOR_MAX_JOBS") ?? configuration.maxJobs
+        configuration.maxJobsPerOwner = integer("CONVEYOR_MAX_JOBS_PER_USER") ?? configuration.maxJobsPerOwner
         configuration.memory.maxTotal = bytes("CONVEYOR_MAX_TOTAL_MEMORY") ?? configuration.memory.maxTotal
         configuration.memory.maxPerJob = bytes("CONVEYOR_MAX_MEMORY_PER_JOB") ?? configuration.memory.maxPerJob
         configuration.memory.warningThreshold = integer("CONVEYOR_MEMORY_WARNING_THRESHOLD").map(Double.init) ?? configuration.memory.warningThreshold
@@ -58,14 +61,21 @@ struct EnvironmentSettings {
         }
     }
 
-    /// Where `etl` jobs may read and write (`CONVEYOR_ETL_DIR`, default the working directory);
-    /// URL sources follow the downloads' address policy.
-    mutating func etlConfiguration(download: VideoDownloadConfiguration) -> ETLConfiguration {
+    /// Where `etl` jobs may read and write (`CONVEYOR_ETL_DIR`; unset, etl is off); URL sources
+    /// follow the downloads' address policy. The job store, the config file and the password
+    /// file are out of their reach whatever the directory.
+    mutating func etlConfiguration(download: VideoDownloadConfiguration, store: String) -> ETLConfiguration {
+        var protection = ETLProtection(files: environment["CONVEYOR_CONFIG"].map { [$0] } ?? [])
+        switch try? StoreLocation(store) {
+        case .sqlite(let path)?: protection.files += ETLProtection.sqliteFiles(path)
+        case .postgres(let options)?: protection.databases.append(options)
+        case .memory?, nil: break
+        }
         do {
-            return try ETLConfiguration.fromEnvironment(environment, destinations: download.destinations)
+            return try ETLConfiguration.fromEnvironment(environment, destinations: download.destinations, protection: protection)
         } catch {
             problems += error.lines
-            return ETLConfiguration(directory: FileManager.default.currentDirectoryPath, destinations: download.destinations)
+            return ETLConfiguration.off(destinations: download.destinations)
         }
     }
 
@@ -87,8 +97,33 @@ struct EnvironmentSettings {
         configuration.port = integer("CONVEYOR_PORT") ?? configuration.port
         configuration.maxBodySize = bytes("CONVEYOR_MAX_BODY_SIZE") ?? configuration.maxBodySize
         configuration.rateLimitPerSecond = integer("CONVEYOR_RATE_LIMIT") ?? configuration.rateLimitPerSecond
+        if let types = environment["CONVEYOR_ADMIN_ONLY_TYPES"] {
+            let names = types.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            configuration.adminOnlyTypes = names == ["none"] ? [] : Set(names)
+        }
         problems += configuration.problems
         return configuration
+    }
+
+    /// What tokens must carry besides a good signature, and which public keys may sign them
+    /// (`CONVEYOR_JWT_ISSUER`, `_AUDIENCE`, `_ROLE_CLAIM`, `_PUBLIC_KEYS`: a PEM or JWKS file).
+    mutating func tokenPolicy() -> TokenPolicy {
+        var policy = TokenPolicy(issuer: environment["CONVEYOR_JWT_ISSUER"], audience: environment["CONVEYOR_JWT_AUDIENCE"])
+        if let claim = environment["CONVEYOR_JWT_ROLE_CLAIM"] {
+            if claim.isEmpty || claim.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+                problems.append("CONVEYOR_JWT_ROLE_CLAIM: '\(claim)' is not a claim name or dotted path such as role or realm_access.roles")
+            } else {
+                policy.roleClaim = claim
+            }
+        }
+        if let file = environment["CONVEYOR_JWT_PUBLIC_KEYS"] {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                policy.publicKeys = text
+            } else {
+                problems.append("CONVEYOR_JWT_PUBLIC_KEYS: cannot read \(file) (a PEM file of public keys or a JWKS document)")
+            }
+        }
+        return policy
     }
 
     mutating func logLevel() -> Logger.Level {

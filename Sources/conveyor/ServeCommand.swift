@@ -37,11 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
-        let etl = settings.etlConfiguration(download: download)
+        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.values))
         let secret = settings.values["CONVEYOR_JWT_SECRET"]
+        let policy = settings.tokenPolicy()
         let tokens: TokenAuthority
         do {
-            tokens = try await TokenAuthority(secret: secret ?? TokenAuthority.randomSecret())
+            tokens = try await TokenAuthority(secret: secret ?? TokenAuthority.randomSecret(), policy: policy)
         } catch let error as TokenError {
             settings.problems.append(error.description)
             tokens = try await TokenAuthority(secret: TokenAuthority.randomSecret())
@@ -73,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
+            if etl.directory == nil { logger.notice("etl is off: CONVEYOR_ETL_DIR is not set") }
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

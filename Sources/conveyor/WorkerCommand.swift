@@ -32,7 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
-        let etl = settings.etlConfiguration(download: download)
+        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.values))
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
@@ -47,6 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
+            if etl.directory == nil { logger.notice("etl is off: CONVEYOR_ETL_DIR is not set") }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

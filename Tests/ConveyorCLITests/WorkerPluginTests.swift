@@ -26,7 +26,7 @@ struct WorkerPluginTests {
             ("email", #"{"to": ["\#(recipient)"], "subject": "Worker", "text": "Sent by conveyor worker"}"#),
             ("etl", #"{"source": {"type": "csv", "path": "in.csv"}, "destination": {"type": "sqlite", "path": "out.db", "table": "people"}}"#),
         ]
-        let ids = try await store.enqueue(payloads.map { NewJob(type: $0.0, payload: Data($0.1.utf8), maxAttempts: 1) }, maxQueueSize: nil).map(\.job.id)
+        let ids = try await store.enqueue(payloads.map { NewJob(type: $0.0, payload: Data($0.1.utf8), maxAttempts: 1) }, limits: .none).map(\.job.id)
 
         let worker = try ProductProcess(
             "conveyor", ["worker", "--store", "sqlite:\(directory.appendingPathComponent("jobs.db").path)", "--workers", "4"],

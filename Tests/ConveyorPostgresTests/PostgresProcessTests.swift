@@ -25,7 +25,7 @@ struct PostgresProcessTests {
         guard let url = try await PostgresTestServer.freshDatabase() else { return }
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let total = 320
-        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 300), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 300), limits: .none)
         let lease = Duration.seconds(2)
         let victim = try worker(url, lease: lease)
         let survivor = try worker(url, lease: lease)
@@ -79,7 +79,7 @@ struct PostgresProcessTests {
         let url = server.url
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let total = 120
-        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), limits: .none)
         let lease = Duration.seconds(5)
         // At info level, so a worker that fails to stop shows how far its shutdown got.
         let workers = try [worker(url, lease: lease, logLevel: "info"), worker(url, lease: lease, logLevel: "info")]

@@ -31,7 +31,7 @@ struct PostgresStoreTests {
     func newerSchema() async throws {
         guard let url = try await database() else { return }
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
-        _ = try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], maxQueueSize: nil)
+        _ = try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await store.close()
         try await PostgresTestServer.execute("INSERT INTO conveyor_migrations (version) VALUES ('v99-from-the-future')", on: url)
         let error = await #expect(throws: ConveyorError.self) { try await PostgresJobStore.connect(PostgresStoreOptions(url: url)) }
@@ -79,7 +79,7 @@ struct PostgresStoreTests {
         try await Task.sleep(for: .milliseconds(500))
         let events = runtime.events()
         let job = NewJob(type: "noop", payload: Data("{}".utf8))
-        _ = try await enqueuer.enqueue([job], maxQueueSize: nil)
+        _ = try await enqueuer.enqueue([job], limits: .none)
         let started = ContinuousClock.now
         for await event in events {
             if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
@@ -102,7 +102,7 @@ struct PostgresStoreTests {
             store: worker, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(200)))
         let running = Task { try await runtime.run() }
         let jobs = (0..<5).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
-        _ = try await enqueuer.enqueue(jobs, maxQueueSize: nil)
+        _ = try await enqueuer.enqueue(jobs, limits: .none)
         for job in jobs {
             while try await enqueuer.job(job.id)?.status != .completed { try await Task.sleep(for: .milliseconds(50)) }
         }
@@ -117,7 +117,7 @@ struct PostgresStoreTests {
         guard let url = try await database() else { return }
         let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url + "&connections=1"))
         let jobs = (0..<3).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
-        _ = try await store.enqueue(jobs, maxQueueSize: nil)
+        _ = try await store.enqueue(jobs, limits: .none)
         // An old node claims the first job with v1's kind of statement (no counting of its own).
         try await PostgresTestServer.execute("""
             UPDATE conveyor_jobs SET state = 'running', attempts = 1, started_at = now(), lease_owner = 'old-node',
@@ -154,7 +154,7 @@ struct PostgresStoreTests {
             let ids = try await withThrowingTaskGroup(of: JobID.self) { group in
                 for store in stores {
                     group.addTask {
-                        try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8), dedupKey: "race-\(round)")], maxQueueSize: nil)[0].job.id
+                        try await store.enqueue([NewJob(type: "noop", payload: Data("{}".utf8), dedupKey: "race-\(round)")], limits: .none)[0].job.id
                     }
                 }
                 return try await group.reduce(into: Set<JobID>()) { $0.insert($1) }
@@ -178,7 +178,7 @@ struct PostgresStoreTests {
         try await Task.sleep(for: .milliseconds(300))
         let working = Task { try await worker.run() }
         let job = NewJob(type: "sleep", payload: Data(#"{"ms":1500}"#.utf8))
-        _ = try await workerStore.enqueue([job], maxQueueSize: nil)
+        _ = try await workerStore.enqueue([job], limits: .none)
 
         var percents: [Double] = []
         let collect = Task {

@@ -22,7 +22,7 @@ struct SQLiteOpeningTests {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try SQLiteJobStore(path: path)
         #expect(first.appliedMigrations == ["v1-jobs"])
-        _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], maxQueueSize: nil)
+        _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await first.close()
         let second = try SQLiteJobStore(path: path)
         #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v1-jobs")

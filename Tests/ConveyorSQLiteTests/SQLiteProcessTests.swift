@@ -15,7 +15,7 @@ struct SQLiteProcessTests {
         // About 6 s of work for 16 workers: on a loaded machine (the whole suite runs in parallel)
         // 3 s once ran out before the kill, leaving nothing to interrupt.
         let total = 240
-        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 400), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 400), limits: .none)
         let lease = Duration.seconds(2)
         let environment = ["CONVEYOR_LEASE": DurationText.format(lease), "CONVEYOR_LOG_LEVEL": "warning"]
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "16"]
@@ -61,7 +61,7 @@ struct SQLiteProcessTests {
         // Jobs long enough (~5 s of work in all) that polling sees each process holding some
         // even when a loaded CI machine delays the polls.
         let total = 320
-        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), maxQueueSize: nil)
+        let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 250), limits: .none)
         let worker = ["worker", "--store", "sqlite:\(path)", "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]
         let workers = try [ProductProcess("conveyor", worker, environment: environment), ProductProcess("conveyor", worker, environment: environment)]

@@ -20,7 +20,7 @@ struct ETLScratch {
                 at: FixturePaths.root.appendingPathComponent("etl/\(name)"), to: directory.appendingPathComponent(name))
         }
         // Small batches, so every test crosses batch boundaries.
-        configuration = ETLConfiguration(directory: directory.path, destinations: .any, passwords: passwords, batchRows: batchRows)
+        configuration = try ETLConfiguration(directory: directory.path, destinations: .any, passwords: passwords, batchRows: batchRows)
     }
 
     func run(_ json: String) async throws -> HandlerTestRun<ETLResult> {
@@ -209,7 +209,8 @@ struct CSVBlockTests {
             var columns: [String] = []
             var rows: [[ETLValue]] = []
             var rejected: [ETLResult.Rejection] = []
-            try CSVFileSource(path: path, delimiter: ",", blockSize: blockSize).read(rows: 2, bytes: 1 << 20, shouldStop: { false }) { batch in
+            let file = SourceFile(handle: try #require(FileHandle(forReadingAtPath: path)), name: path)
+            try CSVFileSource(file: file, delimiter: ",", blockSize: blockSize).read(rows: 2, bytes: 1 << 20, shouldStop: { false }) { batch in
                 columns = batch.columns
                 rows += batch.rows.map(\.values)
                 rejected += batch.rejected

@@ -8,8 +8,18 @@ import Testing
 struct StoreConformanceTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func newJob(_ type: String = "noop", queue: String = "default", priority: JobPriority = .normal, runAt: Date? = nil, dedupKey: String? = nil, maxAttempts: Int = 3, createdAt: Date = now) -> NewJob {
-        NewJob(type: type, queue: queue, priority: priority, payload: Data("{}".utf8), maxAttempts: maxAttempts, dedupKey: dedupKey, createdAt: createdAt, runAt: runAt)
+    func newJob(
+        _ type: String = "noop", queue: String = "default", priority: JobPriority = .normal, runAt: Date? = nil, dedupKey: String? = nil, maxAttempts: Int = 3,
+        owner: String? = nil, createdAt: Date = now
+    ) -> NewJob {
+        NewJob(
+            type: type, queue: queue, priority: priority, payload: Data("{}".utf8), maxAttempts: maxAttempts, owner: owner, dedupKey: dedupKey,
+            createdAt: createdAt, runAt: runAt)
+    }
+
+    func unfinished(_ store: any JobStore) async throws -> Int {
+        let stats = try await store.stats(now: Self.now)
+        return JobStatus.allCases.filter { !$0.isTerminal }.reduce(0) { $0 + stats.count($1) }
     }
 
     func claim(_ store: any JobStore, worker: String = "w1", limit: Int = 10, order: [JobPriority] = [.high, .normal, .low], queues: [String]? = nil, at now: Date = now, lease: TimeInterval = 30) async throws -> [Job] {
@@ -20,7 +30,7 @@ struct StoreConformanceTests {
     func fifo(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let jobs = (0..<5).map { _ in newJob() }
-        _ = try await store.enqueue(jobs, maxQueueSize: nil)
+        _ = try await store.enqueue(jobs, limits: .none)
         let claimed = try await claim(store, limit: 3)
         #expect(claimed.map(\.id) == jobs.prefix(3).map(\.id))
         #expect(claimed.allSatisfy { $0.status == .running && $0.attempts == 1 && $0.lease?.workerID == "w1" })
@@ -33,7 +43,7 @@ struct StoreConformanceTests {
     func priorityOrder(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let low = newJob(priority: .low), normal = newJob(priority: .normal), high = newJob(priority: .high)
-        _ = try await store.enqueue([low, normal, high], maxQueueSize: nil)
+        _ = try await store.enqueue([low, normal, high], limits: .none)
         let first = try await claim(store, limit: 2, order: [.low, .high, .normal])
         #expect(first.map(\.id) == [low.id, high.id])
         #expect(try await claim(store, limit: 2).map(\.id) == [normal.id])
@@ -43,7 +53,7 @@ struct StoreConformanceTests {
     func queuesAndPause(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let a = newJob(queue: "a"), b = newJob(queue: "b")
-        _ = try await store.enqueue([a, b], maxQueueSize: nil)
+        _ = try await store.enqueue([a, b], limits: .none)
         try await store.setPaused(true, queue: "a")
         #expect(try await store.pausedQueues() == ["a"])
         #expect(try await claim(store).map(\.id) == [b.id])
@@ -56,27 +66,81 @@ struct StoreConformanceTests {
     @Test("a second enqueue with the key of an unfinished job returns that job", arguments: StoreFactory.all)
     func dedup(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let first = try await store.enqueue([newJob(dedupKey: "k")], maxQueueSize: nil)[0]
-        let second = try await store.enqueue([newJob(dedupKey: "k")], maxQueueSize: nil)[0]
+        let first = try await store.enqueue([newJob(dedupKey: "k")], limits: .none)[0]
+        let second = try await store.enqueue([newJob(dedupKey: "k")], limits: .none)[0]
         #expect(!first.deduplicated && second.deduplicated && second.job.id == first.job.id)
-        let inBatch = try await store.enqueue([newJob(dedupKey: "j"), newJob(dedupKey: "j")], maxQueueSize: nil)
+        let inBatch = try await store.enqueue([newJob(dedupKey: "j"), newJob(dedupKey: "j")], limits: .none)
         #expect(inBatch[1].deduplicated && inBatch[1].job.id == inBatch[0].job.id)
         // Once finished, the key is free again.
         let running = try await claim(store, limit: 1)
         _ = try await store.complete([JobOutcome(jobID: running[0].id, workerID: "w1", resolution: .completed(result: Data("1".utf8)))])
-        let third = try await store.enqueue([newJob(dedupKey: "k")], maxQueueSize: nil)[0]
+        let third = try await store.enqueue([newJob(dedupKey: "k")], limits: .none)[0]
         #expect(!third.deduplicated && third.job.id != first.job.id)
+    }
+
+    @Test("a dedup key is unique per owner: another owner's key makes a new job and never returns theirs", arguments: StoreFactory.all)
+    func dedupPerOwner(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let alices = try await store.enqueue([newJob(dedupKey: "k", owner: "alice")], limits: .none)[0]
+        let bobs = try await store.enqueue([newJob(dedupKey: "k", owner: "bob")], limits: .none)[0]
+        #expect(!bobs.deduplicated && bobs.job.id != alices.job.id && bobs.job.owner == "bob")
+        let ownerless = try await store.enqueue([newJob(dedupKey: "k")], limits: .none)[0]
+        #expect(!ownerless.deduplicated && ownerless.job.owner == nil)
+        let again = try await store.enqueue([newJob(dedupKey: "k", owner: "alice"), newJob(dedupKey: "k", owner: "bob")], limits: .none)
+        #expect(again.map(\.deduplicated) == [true, true] && again.map(\.job.id) == [alices.job.id, bobs.job.id])
+        // Retrying a finished job whose key another owner now holds is not a conflict.
+        _ = try await store.cancel(alices.job.id, now: Self.now)
+        _ = try await store.enqueue([newJob(dedupKey: "k", owner: "carol")], limits: .none)
+        #expect(try await store.retry(alices.job.id, now: Self.now).status == .queued)
+        await #expect(throws: ConveyorError.self) {
+            _ = try await store.cancel(bobs.job.id, now: Self.now)
+            _ = try await store.enqueue([newJob(dedupKey: "k", owner: "bob")], limits: .none)
+            _ = try await store.retry(bobs.job.id, now: Self.now)
+        }
+    }
+
+    @Test("the total cap and the per-owner cap count unfinished jobs in every queue, all or nothing", arguments: StoreFactory.all)
+    func totalAndOwnerCaps(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let perOwner = EnqueueLimits(maxUnfinishedPerOwner: 3)
+        _ = try await store.enqueue([newJob(queue: "a", owner: "mallory"), newJob(queue: "b", owner: "mallory")], limits: perOwner)
+        do {
+            _ = try await store.enqueue([newJob(queue: "c", owner: "mallory"), newJob(queue: "d", owner: "mallory")], limits: perOwner)
+            Issue.record("expected too_many_jobs")
+        } catch let error as ConveyorError {
+            #expect(error.code == .tooManyJobs && error.message.contains("mallory"), "\(error)")
+        }
+        // Someone else, and a running job still counting as unfinished.
+        _ = try await store.enqueue([newJob(queue: "e", owner: "alice")], limits: perOwner)
+        let running = try await claim(store, limit: 1)
+        #expect(running.count == 1)
+        _ = try await store.enqueue([newJob(queue: "f", owner: "mallory")], limits: perOwner)
+        await #expect(throws: ConveyorError.self) { try await store.enqueue([newJob(queue: "g", owner: "mallory")], limits: perOwner) }
+        // A finished job frees its place.
+        let mine = try #require(try await store.jobs(matching: JobFilter(owner: "mallory")).jobs.first { $0.status == .queued })
+        _ = try await store.cancel(mine.id, now: Self.now)
+        _ = try await store.enqueue([newJob(queue: "g", owner: "mallory")], limits: perOwner)
+
+        let total = EnqueueLimits(maxUnfinished: 4)
+        #expect(try await unfinished(store) == 4)
+        do {
+            _ = try await store.enqueue([newJob(queue: "fresh")], limits: total)
+            Issue.record("expected queue_full")
+        } catch let error as ConveyorError {
+            #expect(error.code == .queueFull, "\(error)")
+        }
+        #expect(try await unfinished(store) == 4)
     }
 
     @Test("queue capacity is enforced all or nothing", arguments: StoreFactory.all)
     func capacity(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(), newJob()], maxQueueSize: 3)
-        await #expect(throws: ConveyorError.self) { try await store.enqueue([newJob(), newJob()], maxQueueSize: 3) }
+        _ = try await store.enqueue([newJob(), newJob()], limits: EnqueueLimits(maxQueueSize: 3))
+        await #expect(throws: ConveyorError.self) { try await store.enqueue([newJob(), newJob()], limits: EnqueueLimits(maxQueueSize: 3)) }
         #expect(try await store.stats(now: Self.now).count(.queued) == 2)
-        _ = try await store.enqueue([newJob(queue: "other"), newJob()], maxQueueSize: 3)
+        _ = try await store.enqueue([newJob(queue: "other"), newJob()], limits: EnqueueLimits(maxQueueSize: 3))
         do {
-            _ = try await store.enqueue([newJob()], maxQueueSize: 3)
+            _ = try await store.enqueue([newJob()], limits: EnqueueLimits(maxQueueSize: 3))
             Issue.record("expected queue_full")
         } catch let error as ConveyorError {
             #expect(error.code == .queueFull)
@@ -87,7 +151,7 @@ struct StoreConformanceTests {
     @Test("concurrent claimers never receive the same job", arguments: StoreFactory.all)
     func atomicClaims(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue((0..<500).map { _ in newJob() }, maxQueueSize: nil)
+        _ = try await store.enqueue((0..<500).map { _ in newJob() }, limits: .none)
         let batches = try await withThrowingTaskGroup(of: [JobID].self) { group in
             for worker in 0..<8 {
                 group.addTask {
@@ -108,7 +172,7 @@ struct StoreConformanceTests {
     @Test("outcomes apply only while the worker holds the lease", arguments: StoreFactory.all)
     func leaseGuard(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(), newJob()], maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(), newJob()], limits: .none)
         let jobs = try await claim(store)
         let wrongWorker = try await store.complete([JobOutcome(jobID: jobs[0].id, workerID: "intruder", resolution: .completed(result: Data()))])
         #expect(wrongWorker.isEmpty)
@@ -126,7 +190,7 @@ struct StoreConformanceTests {
     @Test("retry, run-again and release move the job and count attempts right", arguments: StoreFactory.all)
     func resolutions(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(), newJob(), newJob(), newJob()], maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(), newJob(), newJob(), newJob()], limits: .none)
         let jobs = try await claim(store)
         let later = Self.now.addingTimeInterval(5)
         let failure = JobFailure(message: "boom", permanent: false)
@@ -153,7 +217,7 @@ struct StoreConformanceTests {
     @Test("heartbeats extend leases and report jobs no longer held", arguments: StoreFactory.all)
     func heartbeats(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(), newJob()], maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(), newJob()], limits: .none)
         let jobs = try await claim(store, lease: 10)
         _ = try await store.cancel(jobs[1].id, now: Self.now)
         let until = Self.now.addingTimeInterval(60)
@@ -166,7 +230,7 @@ struct StoreConformanceTests {
     @Test("expired leases are rescued; jobs out of attempts fail", arguments: StoreFactory.all)
     func rescue(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(maxAttempts: 3), newJob(maxAttempts: 1)], maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(maxAttempts: 3), newJob(maxAttempts: 1)], limits: .none)
         let jobs = try await claim(store, lease: 10)
         #expect(try await store.rescueExpiredLeases(now: Self.now.addingTimeInterval(5)) == 0)
         #expect(try await store.rescueExpiredLeases(now: Self.now.addingTimeInterval(11)) == 2)
@@ -182,7 +246,7 @@ struct StoreConformanceTests {
     func cancel(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let queued = newJob(), scheduled = newJob(runAt: Self.now.addingTimeInterval(60)), running = newJob()
-        _ = try await store.enqueue([running, queued, scheduled], maxQueueSize: nil)
+        _ = try await store.enqueue([running, queued, scheduled], limits: .none)
         _ = try await claim(store, limit: 1)
         for job in [queued, scheduled, running] {
             let cancelled = try await store.cancel(job.id, now: Self.now)
@@ -197,14 +261,14 @@ struct StoreConformanceTests {
     func retry(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let job = newJob(dedupKey: "once")
-        _ = try await store.enqueue([job], maxQueueSize: nil)
+        _ = try await store.enqueue([job], limits: .none)
         await #expect(throws: ConveyorError.self) { try await store.retry(job.id, now: Self.now) }
         let claimed = try await claim(store)
         _ = try await store.complete([JobOutcome(jobID: claimed[0].id, workerID: "w1", resolution: .failed(JobFailure(message: "x", permanent: true)))])
         let retried = try await store.retry(job.id, now: Self.now)
         #expect(retried.status == .queued && retried.attempts == 0 && retried.error == nil)
         // Its dedup key is held again.
-        #expect(try await store.enqueue([newJob(dedupKey: "once")], maxQueueSize: nil)[0].deduplicated)
+        #expect(try await store.enqueue([newJob(dedupKey: "once")], limits: .none)[0].deduplicated)
         #expect(try await claim(store).map(\.id) == [job.id])
     }
 
@@ -212,8 +276,8 @@ struct StoreConformanceTests {
     func listingAndStats(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let jobs = (0..<7).map { i in newJob(i < 5 ? "a" : "b", queue: i % 2 == 0 ? "even" : "odd") }
-        _ = try await store.enqueue(jobs, maxQueueSize: nil)
-        _ = try await store.enqueue([newJob(runAt: Self.now.addingTimeInterval(60))], maxQueueSize: nil)
+        _ = try await store.enqueue(jobs, limits: .none)
+        _ = try await store.enqueue([newJob(runAt: Self.now.addingTimeInterval(60))], limits: .none)
         let page1 = try await store.jobs(matching: JobFilter(type: "a", limit: 3))
         #expect(page1.jobs.map(\.id) == jobs[2..<5].reversed().map(\.id))
         let page2 = try await store.jobs(matching: JobFilter(type: "a", limit: 3, cursor: page1.nextCursor))
@@ -230,7 +294,7 @@ struct StoreConformanceTests {
     @Test("pruning removes finished jobs past retention, failed ones kept longer", arguments: StoreFactory.all)
     func prune(factory: StoreFactory) async throws {
         let store = try await factory.make()
-        _ = try await store.enqueue([newJob(), newJob(), newJob()], maxQueueSize: nil)
+        _ = try await store.enqueue([newJob(), newJob(), newJob()], limits: .none)
         let jobs = try await claim(store)
         _ = try await store.complete([
             JobOutcome(jobID: jobs[0].id, workerID: "w1", resolution: .completed(result: Data()), finishedAt: Self.now),
@@ -248,8 +312,8 @@ struct StoreConformanceTests {
     func countsStayTrue(factory: StoreFactory) async throws {
         let store = try await factory.make()
         let later = Self.now.addingTimeInterval(5)
-        _ = try await store.enqueue((0..<12).map { i in newJob(queue: i % 3 == 0 ? "a" : "b", maxAttempts: 1) }, maxQueueSize: nil)
-        _ = try await store.enqueue([newJob(runAt: later, maxAttempts: 1), newJob(runAt: later.addingTimeInterval(600), maxAttempts: 1)], maxQueueSize: nil)
+        _ = try await store.enqueue((0..<12).map { i in newJob(queue: i % 3 == 0 ? "a" : "b", maxAttempts: 1) }, limits: .none)
+        _ = try await store.enqueue([newJob(runAt: later, maxAttempts: 1), newJob(runAt: later.addingTimeInterval(600), maxAttempts: 1)], limits: .none)
         let jobs = try await claim(store, limit: 9, lease: 10)
         let failure = JobFailure(message: "x", permanent: false)
         _ = try await store.complete([

@@ -30,7 +30,8 @@ public struct ProductProcess {
     /// Starts `product arguments…`; when `unprivileged` and running as root, as user nobody,
     /// so file permissions apply to it.
     public init(
-        _ product: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], unprivileged: Bool = false
+        _ product: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], unprivileged: Bool = false,
+        directory: URL? = nil
     ) throws {
         let binary = Self.binary(product)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -44,6 +45,7 @@ public struct ProductProcess {
             process.arguments = arguments
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unsetting.contains($0.key) }
+        if let directory { process.currentDirectoryURL = directory }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-process-\(UUID().uuidString)")
         stdoutURL = base.appendingPathExtension("out")
         stderrURL = base.appendingPathExtension("err")

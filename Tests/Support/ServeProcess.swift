@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A running `conveyor serve` (memory store and a free port unless the arguments say
 /// otherwise): its URL and a token — the admin token it printed, or the one given.
@@ -9,12 +9,15 @@ public struct ServeProcess {
 
     /// Starts it and waits until it printed where it listens. `CONVEYOR_JWT_SECRET` is unset
     /// unless `environment` sets it, so the server prints an admin token.
-    public static func start(_ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil) async throws -> ServeProcess {
+    public static func start(
+        _ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil, directory: URL? = nil
+    ) async throws -> ServeProcess {
         let store = arguments.contains("--store") ? [] : ["--store", "memory:"]
         var environment = environment
         environment["CONVEYOR_JWT_SECRET"] = environment["CONVEYOR_JWT_SECRET"] ?? ""
         let process = try ProductProcess(
-            "conveyor", ["serve", "--port", "0"] + store + arguments, environment: environment.filter { !$0.value.isEmpty }, unsetting: environment.filter { $0.value.isEmpty }.map(\.key))
+            "conveyor", ["serve", "--port", "0"] + store + arguments, environment: environment.filter { !$0.value.isEmpty }, unsetting: environment.filter { $0.value.isEmpty }.map(\.key),
+            directory: directory)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let printed = process.printedSoFar

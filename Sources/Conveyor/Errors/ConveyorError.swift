@@ -15,6 +15,8 @@ public struct ConveyorError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidInput = Code(rawValue: "invalid_input")
         /// The queue already holds `maxQueueSize` unfinished jobs.
         public static let queueFull = Code(rawValue: "queue_full")
+        /// The owner already has as many unfinished jobs as one user may have.
+        public static let tooManyJobs = Code(rawValue: "too_many_jobs")
         /// No job with that id.
         public static let notFound = Code(rawValue: "not_found")
         /// The job is in a state that does not allow the action.

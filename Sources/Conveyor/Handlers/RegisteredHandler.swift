@@ -21,6 +21,14 @@ struct RegisteredHandler: Sendable {
             } catch {
                 throw ConveyorError(.invalidPayload, "Invalid payload for '\(name)': payload is not valid JSON")
             }
+            // A field the input never reads is a typo that would be lost: refuse it by name.
+            if data.count > 2, let json = try? JSONCoding.decode(JSONValue.self, from: data),
+                let unknown = FieldRecorder.firstUnknown(Input.self, in: json, root: "payload")
+            {
+                let known = unknown.known.isEmpty ? "it takes no fields" : "known: \(unknown.known.joined(separator: ", "))"
+                throw ConveyorError(
+                    .invalidPayload, "Invalid payload for '\(name)': \(unknown.path).\(MessageText.quoted(unknown.key, limit: 64)): is not a known field (\(known))")
+            }
         }
         run = { data, context in
             let input: Input

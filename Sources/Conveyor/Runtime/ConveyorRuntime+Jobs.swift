@@ -20,7 +20,7 @@ extension ConveyorRuntime {
                 throw ConveyorError(error.code, "jobs[\(index)]: \(error.message)")
             }
         }
-        let results = try await store.enqueue(jobs, maxQueueSize: configuration.maxQueueSize)
+        let results = try await store.enqueue(jobs, limits: configuration.enqueueLimits)
         if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
         if bus.hasSubscribers {
             for result in results where !result.deduplicated {
@@ -100,13 +100,13 @@ extension ConveyorRuntime {
 
     private func resolve(_ request: JobRequest, now: Date) throws -> NewJob {
         guard let handler = registry[request.type] else {
-            throw ConveyorError(.unknownJobType, "Unknown job type '\(request.type)'. Known types: \(registry.names.joined(separator: ", ")).")
+            throw ConveyorError(.unknownJobType, "Unknown job type \(MessageText.quoted(request.type)). Known types: \(registry.names.joined(separator: ", ")).")
         }
         try handler.validate(request.payload)
         let options = request.options
         let queue = options.queue ?? handler.options.queue
         guard (1...64).contains(queue.count), queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw ConveyorError(.invalidInput, "queue: '\(queue)' must be 1–64 letters, digits, '.', '_' or '-'")
+            throw ConveyorError(.invalidInput, "queue: \(MessageText.quoted(queue)) must be 1–64 letters, digits, '.', '_' or '-'")
         }
         let maxAttempts = options.maxAttempts ?? handler.options.maxAttempts
         guard (1...100).contains(maxAttempts) else {
@@ -124,6 +124,11 @@ extension ConveyorRuntime {
         }
         if let key = options.dedupKey, !(1...255).contains(key.utf8.count) {
             throw ConveyorError(.invalidInput, "dedupKey: must be 1–255 bytes long")
+        }
+        // Stores keep text up to a NUL in some paths: "a\0b" would collide with "a".
+        if options.dedupKey?.contains("\0") == true { throw ConveyorError(.invalidInput, "dedupKey: must not contain NUL characters") }
+        if let owner = options.owner, owner.isEmpty || owner.contains("\0") || owner.utf8.count > 255 {
+            throw ConveyorError(.invalidInput, "owner: must be 1–255 bytes without NUL characters")
         }
         let runAt = options.runAt ?? now.addingTimeInterval(options.delay?.seconds ?? 0)
         return NewJob(

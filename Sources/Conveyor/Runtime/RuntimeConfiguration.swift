@@ -20,6 +20,10 @@ public struct RuntimeConfiguration: Sendable {
     public var drainTimeout: Duration
     /// Unfinished, unstarted jobs one queue may hold; `nil` for no limit.
     public var maxQueueSize: Int?
+    /// Unfinished jobs the whole store may hold, whatever their queue; `nil` for no limit.
+    public var maxJobs: Int?
+    /// Unfinished jobs one owner may have; `nil` for no limit.
+    public var maxJobsPerOwner: Int?
     public var priorityWeights: PriorityWeights
     public var retention: RetentionPolicy
     /// How often finished jobs are pruned.
@@ -59,6 +63,8 @@ public struct RuntimeConfiguration: Sendable {
         if defaultTimeout < .milliseconds(1) || defaultTimeout > .seconds(7 * 86_400) { problems.append("jobTimeout: \(DurationText.format(defaultTimeout)) is out of range 1ms…7d") }
         if drainTimeout < .zero || drainTimeout > .seconds(3600) { problems.append("drainTimeout: \(DurationText.format(drainTimeout)) is out of range 0s…1h") }
         if let maxQueueSize, maxQueueSize < 1 { problems.append("maxQueueSize: \(maxQueueSize) must be at least 1") }
+        if let maxJobs, maxJobs < 1 { problems.append("maxJobs: \(maxJobs) must be at least 1") }
+        if let maxJobsPerOwner, maxJobsPerOwner < 1 { problems.append("maxJobsPerUser: \(maxJobsPerOwner) must be at least 1") }
         if retention.completed <= .zero || retention.failed <= .zero || retention.cancelled <= .zero { problems.append("retention: durations must be greater than 0") }
         if pruneInterval < .seconds(1) { problems.append("pruneInterval: \(DurationText.format(pruneInterval)) must be at least 1s") }
         return problems + priorityWeights.problems + memory.problems
@@ -67,5 +73,10 @@ public struct RuntimeConfiguration: Sendable {
     static func defaultWorkerID() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
         return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt16.random(in: .min ... .max))"
+    }
+
+    /// The caps every enqueue is checked against, in the store's transaction.
+    public var enqueueLimits: EnqueueLimits {
+        EnqueueLimits(maxQueueSize: maxQueueSize, maxUnfinished: maxJobs, maxUnfinishedPerOwner: maxJobsPerOwner)
     }
 }

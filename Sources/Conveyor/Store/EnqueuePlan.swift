@@ -1,25 +1,29 @@
 /// What a batch of new jobs comes to before a store writes it: each job is new, or the
-/// unfinished job already holding its `dedupKey` (in the store or earlier in the batch). Every
-/// store resolves a batch the same way with this, then checks capacity and writes the new ones.
+/// unfinished job already holding its `dedupKey` in the same owner's scope (in the store or
+/// earlier in the batch). Every store resolves a batch the same way with this, then checks the
+/// limits and writes the new ones.
 public struct EnqueuePlan: Sendable {
     /// One per new job, in order.
     public private(set) var results: [EnqueueResult] = []
     /// New jobs per queue: what `maxQueueSize` is checked against.
     public private(set) var added: [String: Int] = [:]
+    /// New jobs per owner: what `maxUnfinishedPerOwner` is checked against.
+    public private(set) var addedByOwner: [String: Int] = [:]
 
-    /// `holder` returns the store's unfinished job with a dedup key, if any.
-    public init(_ newJobs: [NewJob], holder: (String) throws -> Job?) rethrows {
+    /// `holder` returns the store's unfinished job with a dedup key in its scope, if any.
+    public init(_ newJobs: [NewJob], holder: (DedupScope) throws -> Job?) rethrows {
         results.reserveCapacity(newJobs.count)
-        var batchKeys: [String: Job] = [:]
+        var batchKeys: [DedupScope: Job] = [:]
         for new in newJobs {
-            if let key = new.dedupKey {
-                if let existing = try batchKeys[key] ?? holder(key) {
+            if let scope = new.dedupScope {
+                if let existing = try batchKeys[scope] ?? holder(scope) {
                     results.append(EnqueueResult(job: existing, deduplicated: true))
                     continue
                 }
-                batchKeys[key] = new.job
+                batchKeys[scope] = new.job
             }
             added[new.queue, default: 0] += 1
+            if let owner = new.owner { addedByOwner[owner, default: 0] += 1 }
             results.append(EnqueueResult(job: new.job, deduplicated: false))
         }
     }
@@ -27,14 +31,39 @@ public struct EnqueuePlan: Sendable {
     /// The jobs to write.
     public var newJobs: [Job] { results.filter { !$0.deduplicated }.map(\.job) }
 
-    /// Throws `ConveyorError(.queueFull)` naming the first queue (by name) that would hold more
-    /// than `maxQueueSize` unfinished, unstarted jobs; `waiting` gives a queue's count now.
-    public func checkCapacity(maxQueueSize: Int?, waiting: (String) throws -> Int) throws {
-        guard let maxQueueSize else { return }
-        for (queue, count) in added.sorted(by: { $0.key < $1.key }) {
-            let now = try waiting(queue)
-            if now + count > maxQueueSize {
-                throw ConveyorError(.queueFull, "Queue '\(queue)' is full: \(now) unfinished jobs waiting (maxQueueSize \(maxQueueSize))")
+    /// How many new jobs the batch adds in all.
+    public var addedCount: Int { added.values.reduce(0, +) }
+
+    /// Throws when the new jobs would pass a limit: `queueFull` naming the first queue (by
+    /// name) over `maxQueueSize` or the store over `maxUnfinished`, `tooManyJobs` naming the
+    /// owner over `maxUnfinishedPerOwner`. The closures give the counts now: a queue's
+    /// unstarted jobs, the store's unfinished jobs, an owner's unfinished jobs; each is asked
+    /// only when its limit is set.
+    public func checkCapacity(
+        _ limits: EnqueueLimits, waiting: (String) throws -> Int, unfinished: () throws -> Int = { 0 }, owned: (String) throws -> Int = { _ in 0 }
+    ) throws {
+        guard addedCount > 0 else { return }
+        if let maxQueueSize = limits.maxQueueSize {
+            for (queue, count) in added.sorted(by: { $0.key < $1.key }) {
+                let now = try waiting(queue)
+                if now + count > maxQueueSize {
+                    throw ConveyorError(.queueFull, "Queue '\(queue)' is full: \(now) unfinished jobs waiting (maxQueueSize \(maxQueueSize))")
+                }
+            }
+        }
+        if let maxUnfinished = limits.maxUnfinished {
+            let now = try unfinished()
+            if now + addedCount > maxUnfinished {
+                throw ConveyorError(.queueFull, "The store is full: \(now) unfinished jobs in all queues (maxJobs \(maxUnfinished))")
+            }
+        }
+        if let maxPerOwner = limits.maxUnfinishedPerOwner {
+            for (owner, count) in addedByOwner.sorted(by: { $0.key < $1.key }) {
+                let now = try owned(owner)
+                if now + count > maxPerOwner {
+                    throw ConveyorError(
+                        .tooManyJobs, "'\(owner)' already has \(now) unfinished jobs; one user may have at most \(maxPerOwner) (maxJobsPerUser)")
+                }
             }
         }
     }

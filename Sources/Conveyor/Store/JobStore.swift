@@ -3,10 +3,10 @@ public import Foundation
 /// Writes and takes jobs: what workers and enqueuers need. Every operation is atomic, and
 /// claims and completions come in batches so SQL stores pay one round trip per batch.
 public protocol JobQueueStore: Sendable {
-    /// Inserts all jobs or none. A job whose `dedupKey` matches an unfinished job returns that
-    /// job instead. Throws `ConveyorError(.queueFull)` when a queue would exceed `maxQueueSize`
-    /// unfinished, unstarted jobs.
-    func enqueue(_ jobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult]
+    /// Inserts all jobs or none. A job whose `dedupKey` matches an unfinished job of the same
+    /// owner returns that job instead. Throws `ConveyorError(.queueFull)` or `.tooManyJobs` when
+    /// the new jobs would pass one of `limits` (see ``EnqueuePlan/checkCapacity(_:waiting:unfinished:owned:)``).
+    func enqueue(_ jobs: [NewJob], limits: EnqueueLimits) async throws -> [EnqueueResult]
     /// Takes up to `limit` queued jobs, marks them running, starts an attempt and leases them.
     func claim(_ request: ClaimRequest) async throws -> [Job]
     /// Applies outcomes whose worker still holds the lease; returns the ids applied.

@@ -29,6 +29,7 @@ public struct APIError: Error, Sendable, Hashable {
         case .notFound: .notFound
         case .conflict: .conflict
         case .queueFull, .shuttingDown, .storeUnavailable: .serviceUnavailable
+        case .tooManyJobs: .tooManyRequests
         default: .internalServerError
         }
         self.init(status, error.code.rawValue, error.message)

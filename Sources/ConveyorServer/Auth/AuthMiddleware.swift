@@ -12,8 +12,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError(.unauthorized, "unauthorized", "Authorization must be 'Bearer <token>'")
         }
-        guard let identity = await tokens.identity(of: String(parts[1])) else {
-            throw APIError(.unauthorized, "unauthorized", "The token is invalid or expired")
+        let identity: Identity
+        do throws(TokenRejection) {
+            identity = try await tokens.verify(String(parts[1]))
+        } catch {
+            throw APIError(.unauthorized, "unauthorized", error.description)
         }
         var context = context
         context.identity = identity

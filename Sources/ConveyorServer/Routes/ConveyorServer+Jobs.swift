@@ -9,7 +9,7 @@ extension ConveyorServer {
         api.post("jobs") { request, context in
             let identity = try context.requireIdentity()
             let body = try await JSONBody.decode(EnqueueBody.self, from: request, limit: self.configuration.maxBodySize)
-            let result = try await self.enqueue([body.request(owner: identity.subject)])[0]
+            let result = try await self.enqueue([body.request(owner: identity.subject)], as: identity)[0]
             return try JSONBody.response(JobResource(result.job, deduplicated: result.deduplicated), status: result.deduplicated ? .ok : .created)
         }
         api.post("jobs/batch") { request, context in
@@ -17,7 +17,7 @@ extension ConveyorServer {
             let body = try await JSONBody.decode(BatchBody.self, from: request, limit: self.configuration.maxBodySize)
             guard (1...1_000).contains(body.jobs.count) else { throw APIError.badRequest("jobs: must hold 1–1000 jobs (got \(body.jobs.count))") }
             let requests = try body.jobs.map { try $0.request(owner: identity.subject) }
-            let results = try await self.enqueue(requests)
+            let results = try await self.enqueue(requests, as: identity)
             return try JSONBody.response(["jobs": results.map { JobResource($0.job, deduplicated: $0.deduplicated) }], status: .created)
         }
         api.get("jobs") { request, context in
@@ -40,12 +40,19 @@ extension ConveyorServer {
         }
     }
 
-    private func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+    /// Enqueues for `identity`: refused while draining, and for a type only admins may run.
+    func enqueue(_ requests: [JobRequest], as identity: Identity) async throws -> [EnqueueResult] {
         guard !isDraining else { throw APIError.shuttingDown }
+        if !identity.isAdmin, let (index, request) = requests.enumerated().first(where: { configuration.adminOnlyTypes.contains($0.element.type) }) {
+            let place = requests.count > 1 ? "jobs[\(index)].type" : "type"
+            throw APIError(.forbidden, "admin_only_type", "\(place): only admins may enqueue '\(request.type)' jobs on this server (CONVEYOR_ADMIN_ONLY_TYPES)")
+        }
         do {
             return try await runtime.enqueue(requests)
         } catch let error as ConveyorError where error.code == .queueFull {
             throw APIError(.serviceUnavailable, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
+        } catch let error as ConveyorError where error.code == .tooManyJobs {
+            throw APIError(.tooManyRequests, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
         }
     }
 

@@ -9,10 +9,10 @@ extension ConveyorServer {
         router.ws("ws") { inbound, outbound, context in
             var identity: Identity?
             if let token = context.request.uri.queryParameters["token"] {
-                identity = await self.tokens.identity(of: String(token))
-                if identity == nil {
-                    let problem = WebSocketProblem(code: "unauthorized", message: "The token is invalid or expired")
-                    try? await outbound.writeTextMessage(ServerMessage.error(problem))
+                do throws(TokenRejection) {
+                    identity = try await self.tokens.verify(String(token))
+                } catch {
+                    try? await outbound.writeTextMessage(ServerMessage.error(WebSocketProblem(code: "unauthorized", message: error.description)))
                     try? await outbound.close(.policyViolation, reason: "Invalid token")
                     return
                 }

@@ -30,22 +30,13 @@ extension WebSocketHub {
                     }
                 }
             }
-            do {
-                for try await message in inbound.messages(maxSize: 64 << 10) {
-                    guard case .text(let text) = message else {
-                        continuation.yield(.text(ServerMessage.error(.invalid("Messages must be JSON text, not binary"))))
-                        continue
-                    }
-                    do {
-                        try await handle(text, from: id)
-                    } catch let problem as WebSocketProblem {
-                        continuation.yield(.text(ServerMessage.error(problem)))
-                    } catch {
-                        continuation.yield(.text(ServerMessage.error(WebSocketProblem(code: "internal_error", message: "The request could not be completed"))))
-                    }
-                }
-            } catch {
-                logger.debug("WebSocket read ended", metadata: ["error": "\(error)"])
+            // The session ends when its token does, unless a fresh `auth` came first: the first
+            // of the reader and the expiry watch to finish ends the other.
+            await withTaskGroup(of: Void.self) { session in
+                session.addTask { await self.closeAtExpiry(id, continuation: continuation) }
+                session.addTask { await self.read(inbound, from: id, continuation: continuation) }
+                await session.next()
+                session.cancelAll()
             }
             continuation.finish()
         }
@@ -58,6 +49,46 @@ extension WebSocketHub {
         }
     }
 
+    /// Waits until the connection's token expires (re-reading it, since `auth` may extend it),
+    /// then says so and closes with 1008.
+    private func closeAtExpiry(_ id: Int, continuation: AsyncStream<Outgoing>.Continuation) async {
+        while !Task.isCancelled {
+            let expiry = state.withLock { $0.connections[id]?.identity?.expiresAt }
+            guard let expiry else {
+                // Not authenticated yet: look again when it may be.
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            let left = expiry.timeIntervalSinceNow
+            if left <= 0 {
+                continuation.yield(.text(ServerMessage.error(WebSocketProblem(code: "token_expired", message: "The token expired; connect again with a fresh one"))))
+                continuation.yield(.close(.policyViolation))
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(Int(left * 1000) + 1))
+        }
+    }
+
+    private func read(_ inbound: WebSocketInboundStream, from id: Int, continuation: AsyncStream<Outgoing>.Continuation) async {
+        do {
+            for try await message in inbound.messages(maxSize: 64 << 10) {
+                guard case .text(let text) = message else {
+                    continuation.yield(.text(ServerMessage.error(.invalid("Messages must be JSON text, not binary"))))
+                    continue
+                }
+                do {
+                    try await handle(text, from: id)
+                } catch let problem as WebSocketProblem {
+                    continuation.yield(.text(ServerMessage.error(problem)))
+                } catch {
+                    continuation.yield(.text(ServerMessage.error(WebSocketProblem(code: "internal_error", message: "The request could not be completed"))))
+                }
+            }
+        } catch {
+            logger.debug("WebSocket read ended", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func handle(_ text: String, from id: Int) async throws {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
             throw WebSocketProblem.invalid("The message is not a JSON object")
@@ -65,10 +96,25 @@ extension WebSocketHub {
         let message = try ClientMessage(parsing: object)
         let send = { (text: String) in _ = self.state.withLock { $0.connections[id]?.outbox.yield(.text(text)) } }
         if message.kind == .auth {
-            guard let token = message.token, let identity = await tokens.identity(of: token) else {
-                throw WebSocketProblem(code: "unauthorized", message: "The token is invalid or expired")
+            guard let token = message.token else { throw WebSocketProblem(code: "unauthorized", message: "auth: 'token' is required") }
+            let identity: Identity
+            do throws(TokenRejection) {
+                identity = try await tokens.verify(token)
+            } catch {
+                throw WebSocketProblem(code: "unauthorized", message: error.description)
             }
-            state.withLock { $0.connections[id]?.identity = identity }
+            // A fresh token extends the session; it cannot turn it into another user's, whose
+            // subscriptions would then see this user's events.
+            let accepted = state.withLock { state -> Bool in
+                if let current = state.connections[id]?.identity, current.subject != identity.subject || current.isAdmin != identity.isAdmin {
+                    return false
+                }
+                state.connections[id]?.identity = identity
+                return true
+            }
+            guard accepted else {
+                throw WebSocketProblem(code: "unauthorized", message: "auth: a connection stays with the user it authenticated as; open a new one for another")
+            }
             send(ServerMessage.authenticated)
             return
         }

@@ -79,6 +79,13 @@ final class TestServer: Sendable {
 
     /// `method path` with an optional bearer token and JSON body (a string is sent as is).
     func request(_ method: String, _ path: String, token: String? = nil, body: Any? = nil, headers: [String: String] = [:]) async throws -> Answer {
+        try await Self.request(base, method, path, token: token, body: body, headers: headers)
+    }
+
+    /// The same against any server at `base` (a `conveyor serve` process).
+    static func request(
+        _ base: String, _ method: String, _ path: String, token: String? = nil, body: Any? = nil, headers: [String: String] = [:]
+    ) async throws -> Answer {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

@@ -18,7 +18,9 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
         var ready: [String: [Deque<JobID>]] = [:]
         var scheduled = Heap<Due>()
         var running: Set<JobID> = []
-        var dedup: [String: JobID] = [:]
+        var dedup: [DedupScope: JobID] = [:]
+        /// Unfinished jobs per owner: what `maxUnfinishedPerOwner` limits.
+        var owned: [String: Int] = [:]
         var counts: [JobStatus: Int] = [:]
         /// Unfinished, unstarted jobs per queue: what `maxQueueSize` limits.
         var pending: [String: Int] = [:]
@@ -37,8 +39,9 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
             if status.isPending { pending[job.queue, default: 0] += 1 }
             if job.status == .running { running.remove(job.id) }
             if status == .running { running.insert(job.id) }
+            if let owner = job.owner, job.status.isTerminal != status.isTerminal { owned[owner, default: 0] += status.isTerminal ? -1 : 1 }
             if status.isTerminal {
-                if let key = job.dedupKey, dedup[key] == job.id { dedup[key] = nil }
+                if let scope = job.dedupScope, dedup[scope] == job.id { dedup[scope] = nil }
                 job.finishedAt = job.finishedAt ?? Date()
             }
             job.status = status
@@ -86,19 +89,22 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
 
     // MARK: JobQueueStore
 
-    public func enqueue(_ newJobs: [NewJob], maxQueueSize: Int?) async throws -> [EnqueueResult] {
+    public func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits) async throws -> [EnqueueResult] {
         try locked { state in
             for new in newJobs where state.jobs[new.id] != nil {
                 throw ConveyorError(.conflict, "A job with id \(new.id) already exists")
             }
-            let plan = EnqueuePlan(newJobs) { key in state.dedup[key].flatMap { state.jobs[$0] } }
-            try plan.checkCapacity(maxQueueSize: maxQueueSize) { state.pending[$0, default: 0] }
+            let plan = EnqueuePlan(newJobs) { scope in state.dedup[scope].flatMap { state.jobs[$0] } }
+            try plan.checkCapacity(
+                limits, waiting: { state.pending[$0, default: 0] },
+                unfinished: { state.counts.filter { !$0.key.isTerminal }.values.reduce(0, +) }, owned: { state.owned[$0, default: 0] })
             let jobs = plan.newJobs
             for job in jobs {
                 state.jobs[job.id] = job
                 state.counts[job.status, default: 0] += 1
                 state.pending[job.queue, default: 0] += 1
-                if let key = job.dedupKey { state.dedup[key] = job.id }
+                if let scope = job.dedupScope { state.dedup[scope] = job.id }
+                if let owner = job.owner { state.owned[owner, default: 0] += 1 }
                 if job.status == .queued { state.makeReady(job) } else { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
             }
             if !jobs.isEmpty { state.wake() }
@@ -304,11 +310,11 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
             guard job.status == .failed || job.status == .cancelled else {
                 throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
             }
-            if let key = job.dedupKey {
-                if let holder = state.dedup[key], holder != id {
-                    throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(key)' and is unfinished")
+            if let scope = job.dedupScope {
+                if let holder = state.dedup[scope], holder != id {
+                    throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(scope.key)' and is unfinished")
                 }
-                state.dedup[key] = id
+                state.dedup[scope] = id
             }
             job.attempts = 0
             job.error = nil
