@@ -17,7 +17,10 @@ struct WorkerPluginTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "id,name\n1,Ada\n2,Grace\n".write(to: directory.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        // etl's own directory: never the one holding the job store.
+        let etl = directory.appendingPathComponent("etl")
+        try FileManager.default.createDirectory(at: etl, withIntermediateDirectories: true)
+        try "id,name\n1,Ada\n2,Grace\n".write(to: etl.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let recipient = "ops-\(UUID().uuidString.prefix(8).lowercased())@example.com"
 
         let store = try SQLiteJobStore(path: directory.appendingPathComponent("jobs.db").path)
@@ -34,7 +37,7 @@ struct WorkerPluginTests {
                 "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": telegram.apiURL, "CONVEYOR_ALLOW_PRIVATE_URLS": "127.0.0.1",
                 "SMTP_URL": smtp.startTLSURL, "SMTP_USERNAME": SMTPTestServer.username, "SMTP_PASSWORD": SMTPTestServer.password,
                 "SMTP_FROM": "Conveyor <jobs@conveyor.example>", "SMTP_CA_FILE": smtp.certificate,
-                "CONVEYOR_ETL_DIR": directory.path, "CONVEYOR_LOG_LEVEL": "debug",
+                "CONVEYOR_ETL_DIR": etl.path, "CONVEYOR_LOG_LEVEL": "debug",
             ])
         let deadline = ContinuousClock.now + .seconds(60)
         var jobs: [Job] = []
@@ -50,7 +53,7 @@ struct WorkerPluginTests {
         #expect(output.status == 0)
         #expect(try await telegram.requests(token: token).first?.fields["caption"] == "From the worker")
         #expect(try smtp.messages(to: recipient).first?.authenticated == true)
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.db").path))
+        #expect(FileManager.default.fileExists(atPath: etl.appendingPathComponent("out.db").path))
         let printed = output.stdout + output.stderr
         #expect(printed.contains("Sent video to Telegram") && printed.contains("Sent email") && printed.contains("ETL finished"))
         #expect(!printed.contains(String(token.split(separator: ":")[1])), "the bot token was printed")

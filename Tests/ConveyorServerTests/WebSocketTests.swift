@@ -52,7 +52,7 @@ struct WebSocketTests {
         defer { socket.close() }
         let cases: [(String, String, String)] = [
             (#"{"type":"subscribe","topic":"queue"}"#, "unauthorized", "Authenticate first"),
-            (#"{"type":"auth","token":"nope"}"#, "unauthorized", "invalid or expired"),
+            (#"{"type":"auth","token":"nope"}"#, "unauthorized", "not a JWT"),
             ("not json", "invalid_message", "not a JSON object"),
             (#"{"type":"dance"}"#, "invalid_message", "type: 'dance'"),
             (#"{"kind":"subscribe"}"#, "invalid_message", "type: is required"),

@@ -174,7 +174,8 @@ struct PostgresPassFileTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-pgpass-\(UUID().uuidString)").path
         try "*:*:*:etl:secret\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let directory = FileManager.default.temporaryDirectory.path
+        let directory = try ETLScratch().directory.path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         do {
             _ = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
@@ -183,6 +184,11 @@ struct PostgresPassFileTests {
             #expect(error.lines == ["PGPASSFILE: \(path) may be read by others (mode 644); chmod 600 it"])
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        // The directory holding the password file is never one etl jobs may use.
+        #expect(throws: ConfigurationProblem.self) {
+            try ETLConfiguration.fromEnvironment(
+                ["CONVEYOR_ETL_DIR": FileManager.default.temporaryDirectory.path, "PGPASSFILE": path], destinations: .publicOnly)
+        }
         let configuration = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
         #expect(configuration.passwords?.password(for: try PostgresStoreOptions(url: "postgres://etl@db.example/shop")) == "secret")
         let none = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path + ".missing"], destinations: .publicOnly)

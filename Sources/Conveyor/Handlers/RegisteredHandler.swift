@@ -27,7 +27,7 @@ struct RegisteredHandler: Sendable {
             {
                 let known = unknown.known.isEmpty ? "it takes no fields" : "known: \(unknown.known.joined(separator: ", "))"
                 throw ConveyorError(
-                    .invalidPayload, "Invalid payload for '\(name)': \(unknown.path).\(MessageText.quoted(unknown.key, limit: 64)): is not a known field (\(known))")
+                    .invalidPayload, "Invalid payload for '\(name)': \(unknown.path).\(MessageText.name(unknown.key)): is not a known field (\(known))")
             }
         }
         run = { data, context in

@@ -43,7 +43,7 @@ public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible, Co
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = JobID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a job id (UUID)"))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(MessageText.quoted(text)) is not a job id (UUID)"))
         }
         self = id
     }

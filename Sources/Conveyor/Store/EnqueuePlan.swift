@@ -34,11 +34,11 @@ public struct EnqueuePlan: Sendable {
     /// How many new jobs the batch adds in all.
     public var addedCount: Int { added.values.reduce(0, +) }
 
-    /// Throws when the new jobs would pass a limit: `queueFull` naming the first queue (by
-    /// name) over `maxQueueSize` or the store over `maxUnfinished`, `tooManyJobs` naming the
-    /// owner over `maxUnfinishedPerOwner`. The closures give the counts now: a queue's
-    /// unstarted jobs, the store's unfinished jobs, an owner's unfinished jobs; each is asked
-    /// only when its limit is set.
+    /// Throws when the new jobs would pass a limit — checked most specific first: `queueFull`
+    /// naming the first queue (by name) over `maxQueueSize`, `tooManyJobs` naming the owner over
+    /// `maxUnfinishedPerOwner`, `queueFull` for the store over `maxUnfinished`. The closures give
+    /// the counts now (a queue's unstarted jobs, the store's unfinished jobs, an owner's
+    /// unfinished jobs); each is asked only when its limit is set.
     public func checkCapacity(
         _ limits: EnqueueLimits, waiting: (String) throws -> Int, unfinished: () throws -> Int = { 0 }, owned: (String) throws -> Int = { _ in 0 }
     ) throws {
@@ -51,12 +51,6 @@ public struct EnqueuePlan: Sendable {
                 }
             }
         }
-        if let maxUnfinished = limits.maxUnfinished {
-            let now = try unfinished()
-            if now + addedCount > maxUnfinished {
-                throw ConveyorError(.queueFull, "The store is full: \(now) unfinished jobs in all queues (maxJobs \(maxUnfinished))")
-            }
-        }
         if let maxPerOwner = limits.maxUnfinishedPerOwner {
             for (owner, count) in addedByOwner.sorted(by: { $0.key < $1.key }) {
                 let now = try owned(owner)
@@ -64,6 +58,12 @@ public struct EnqueuePlan: Sendable {
                     throw ConveyorError(
                         .tooManyJobs, "'\(owner)' already has \(now) unfinished jobs; one user may have at most \(maxPerOwner) (maxJobsPerUser)")
                 }
+            }
+        }
+        if let maxUnfinished = limits.maxUnfinished {
+            let now = try unfinished()
+            if now + addedCount > maxUnfinished {
+                throw ConveyorError(.queueFull, "The store is full: \(now) unfinished jobs in all queues (maxJobs \(maxUnfinished))")
             }
         }
     }

@@ -25,10 +25,9 @@ enum FieldRecorder {
         var objects: [String: Visit] = [:]
         for visit in log.visits {
             let path = visit.path.reduce(root) { text, key in key.hasPrefix("[") ? text + key : text + "." + key }
-            if var seen = objects[path] {
+            if let seen = objects[path] {
                 seen.enumerated = seen.enumerated || visit.enumerated
                 for key in visit.requested where !seen.requested.contains(key) { seen.requested.append(key) }
-                objects[path] = seen
             } else {
                 objects[path] = visit
             }

@@ -18,6 +18,13 @@ public enum MessageText {
         return "'\(visible)'"
     }
 
+    /// A field name as it appears in a path (`payload.captoin`): as sent when it is a plain
+    /// identifier, quoted and cut otherwise.
+    public static func name(_ text: String) -> String {
+        let plain = !text.isEmpty && text.count <= 64 && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0)) }
+        return plain ? text : quoted(text, limit: 64)
+    }
+
     /// A whole message capped at `limit` characters: the last guard for stored job errors and
     /// API answers, whatever a handler put in them.
     public static func capped(_ message: String, limit: Int = 2_000) -> String {

@@ -16,7 +16,7 @@ struct DurationValue: Decodable, Sendable {
         }
         let text = try c.decode(String.self)
         guard let parsed = DurationText.parse(text) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(text)' is not a duration such as 250ms, 30s, 10m, 2h or 7d")
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(MessageText.quoted(text)) is not a duration such as 250ms, 30s, 10m, 2h or 7d")
         }
         duration = parsed
     }

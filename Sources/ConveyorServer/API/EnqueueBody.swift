@@ -31,7 +31,7 @@ struct EnqueueBody: Decodable, Sendable {
         queue = try c.decodeIfPresent(String.self, forKey: .queue)
         if let text = try c.decodeIfPresent(String.self, forKey: .priority) {
             guard let priority = JobPriority(rawValue: text) else {
-                throw DecodingError.dataCorruptedError(forKey: .priority, in: c, debugDescription: "'\(text)' is not one of high, normal, low")
+                throw DecodingError.dataCorruptedError(forKey: .priority, in: c, debugDescription: "\(MessageText.quoted(text)) is not one of high, normal, low")
             }
             self.priority = priority
         } else {
@@ -39,7 +39,13 @@ struct EnqueueBody: Decodable, Sendable {
         }
         delay = try c.decodeIfPresent(DurationValue.self, forKey: .delay)
         runAt = try c.decodeIfPresent(Date.self, forKey: .runAt)
-        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts)
+        switch try c.decodeIfPresent(JSONValue.self, forKey: .maxAttempts) {
+        case nil, .null?: maxAttempts = nil
+        case .integer(let number)? where Int(exactly: number) != nil: maxAttempts = Int(number)
+        case .number(let number)? where number.rounded() == number && abs(number) < 1e9: maxAttempts = Int(number)
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .maxAttempts, in: c, debugDescription: "expected a whole number such as 3")
+        }
         timeout = try c.decodeIfPresent(DurationValue.self, forKey: .timeout)
         dedupKey = try c.decodeIfPresent(String.self, forKey: .dedupKey)
     }

@@ -1,3 +1,4 @@
+import Conveyor
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,8 +27,15 @@ enum JSONBody {
             throw APIError(.contentTooLarge, "body_too_large", "The request body is larger than \(limit) bytes")
         }
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("The request body is empty; a JSON object is expected") }
+        let data = Data(buffer.readableBytesView)
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw APIError.badRequest("The body is not valid UTF-8 text; JSON must be UTF-8")
+        }
+        guard data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") else {
+            throw APIError.badRequest("The body must be a JSON object ({…})")
+        }
         do {
-            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+            return try decoder.decode(T.self, from: data)
         } catch let error as APIError {
             throw error
         } catch let error as DecodingError {
@@ -84,7 +92,7 @@ enum JSONBody {
             let text = try container.decode(String.self)
             if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
             if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-01-31T12:00:00Z")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(MessageText.quoted(text)) is not an ISO 8601 time such as 2026-01-31T12:00:00Z")
         }
         return decoder
     }()

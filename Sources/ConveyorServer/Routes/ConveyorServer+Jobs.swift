@@ -45,7 +45,7 @@ extension ConveyorServer {
         guard !isDraining else { throw APIError.shuttingDown }
         if !identity.isAdmin, let (index, request) = requests.enumerated().first(where: { configuration.adminOnlyTypes.contains($0.element.type) }) {
             let place = requests.count > 1 ? "jobs[\(index)].type" : "type"
-            throw APIError(.forbidden, "admin_only_type", "\(place): only admins may enqueue '\(request.type)' jobs on this server (CONVEYOR_ADMIN_ONLY_TYPES)")
+            throw APIError(.forbidden, "admin_only_type", "\(place): only admins may enqueue \(MessageText.quoted(request.type)) jobs on this server (CONVEYOR_ADMIN_ONLY_TYPES)")
         }
         do {
             return try await runtime.enqueue(requests)
@@ -68,7 +68,7 @@ extension ConveyorServer {
 
     static func jobID(_ context: ServerContext) throws -> JobID {
         let text = context.parameters.get("id") ?? ""
-        guard let id = JobID(text) else { throw APIError.badRequest("id: '\(text)' is not a job id (UUID)") }
+        guard let id = JobID(text) else { throw APIError.badRequest("id: \(MessageText.quoted(text)) is not a job id (UUID)") }
         return id
     }
 
@@ -80,7 +80,7 @@ extension ConveyorServer {
         }
         if let text = query["status"].map(String.init) {
             guard let status = JobStatus(rawValue: text) else {
-                throw APIError.badRequest("status: '\(text)' is not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.badRequest("status: \(MessageText.quoted(text)) is not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             filter.status = status
         }
@@ -93,11 +93,11 @@ extension ConveyorServer {
     /// `limit` (1…1000) and `cursor` (the previous page's `nextCursor`).
     static func applyPage(_ query: FlatDictionary<Substring, Substring>, to filter: inout JobFilter) throws {
         if let text = query["limit"].map(String.init) {
-            guard let limit = Int(text), (1...1_000).contains(limit) else { throw APIError.badRequest("limit: '\(text)' is out of range 1…1000") }
+            guard let limit = Int(text), (1...1_000).contains(limit) else { throw APIError.badRequest("limit: \(MessageText.quoted(text)) is out of range 1…1000") }
             filter.limit = limit
         }
         if let text = query["cursor"].map(String.init) {
-            guard let cursor = JobID(text) else { throw APIError.badRequest("cursor: '\(text)' is not a job id (UUID)") }
+            guard let cursor = JobID(text) else { throw APIError.badRequest("cursor: \(MessageText.quoted(text)) is not a job id (UUID)") }
             filter.cursor = cursor
         }
     }

@@ -26,7 +26,7 @@ extension ConveyorServer {
     private static func queueName(_ context: ServerContext) throws -> String {
         let queue = context.parameters.get("queue") ?? ""
         guard (1...64).contains(queue.count), queue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw APIError.badRequest("queue: '\(queue)' must be 1–64 letters, digits, '.', '_' or '-'")
+            throw APIError.badRequest("queue: \(MessageText.quoted(queue)) must be 1–64 letters, digits, '.', '_' or '-'")
         }
         return queue
     }

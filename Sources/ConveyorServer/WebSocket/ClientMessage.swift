@@ -1,3 +1,4 @@
+import Conveyor
 /// What a WebSocket client may send: `auth`, `subscribe` and `unsubscribe` (topics `job`,
 /// `queue`, `memory`). Decoded by hand so every mistake gets an `error` naming the field.
 struct ClientMessage: Sendable {
@@ -12,7 +13,7 @@ struct ClientMessage: Sendable {
     init(parsing object: [String: Any]) throws(WebSocketProblem) {
         guard let type = object["type"] as? String else { throw .invalid("type: is required (auth, subscribe or unsubscribe)") }
         guard let kind = Kind(rawValue: type) else {
-            throw .invalid("type: '\(type)' is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalid("type: \(MessageText.quoted(type)) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self.kind = kind
         token = object["token"] as? String
@@ -24,7 +25,7 @@ struct ClientMessage: Sendable {
         case .subscribe, .unsubscribe:
             guard let name = object["topic"] as? String else { throw .invalid("topic: is required (job, queue or memory)") }
             guard let topic = Topic(rawValue: name) else {
-                throw .invalid("topic: '\(name)' is not one of \(Topic.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .invalid("topic: \(MessageText.quoted(name)) is not one of \(Topic.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if topic == .job, jobID == nil { throw .invalid("jobId: is required with topic job") }
             self.topic = topic

@@ -133,7 +133,7 @@ extension WebSocketHub {
             if adding { send(ServerMessage.memoryStats(runtime.memory.stats)) }
         case .job, nil:
             let text = message.jobID ?? ""
-            guard let jobID = JobID(text) else { throw WebSocketProblem.invalid("jobId: '\(text)' is not a job id (UUID)") }
+            guard let jobID = JobID(text) else { throw WebSocketProblem.invalid("jobId: \(MessageText.quoted(text)) is not a job id (UUID)") }
             if adding { try await subscribe(id, to: jobID, as: identity, send: send) } else { unsubscribe(id, from: jobID) }
             if !adding { send(ServerMessage.subscribed("job", jobID: text, subscribed: false)) }
         }

@@ -35,12 +35,13 @@ final class TestServer: Sendable {
 
     static func start(
         store: any JobStore = MemoryJobStore(), configuration: RuntimeConfiguration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(50)),
-        server serverConfiguration: ServerConfiguration = ServerConfiguration(port: 0), runWorkers: Bool = true
+        server serverConfiguration: ServerConfiguration = ServerConfiguration(port: 0), runWorkers: Bool = true,
+        tokenPolicy: TokenPolicy = TokenPolicy()
     ) async throws -> TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
-        let tokens = try await TokenAuthority(secret: secret)
+        let tokens = try await TokenAuthority(secret: secret, policy: tokenPolicy)
         let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let services = server.services(runWorkers: runWorkers) { channel in
@@ -92,7 +93,7 @@ final class TestServer: Sendable {
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
+            request.httpBody = try (body as? Data) ?? (body as? String).map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: body)
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
