@@ -1,6 +1,7 @@
 public import Conveyor
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 import NIOCore
@@ -23,6 +24,8 @@ public final class ConveyorServer: Sendable {
     let metrics: ServerMetrics
     let hub: WebSocketHub
     let rateLimiter: RateLimiter?
+    /// Open HTTP and WebSocket connections, against `configuration.http.maxConnections`.
+    let connections = ConnectionCount()
     private let shuttingDown = Atomic<Bool>(false)
 
     /// Throws `ConveyorError(.invalidConfiguration)` listing every bad setting.
@@ -47,11 +50,17 @@ public final class ConveyorServer: Sendable {
     /// address (useful with port 0).
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter()
+        let webSocketResponder = router.buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(autoPing: .enabled(timePeriod: configuration.webSocketPingInterval), closeTimeout: .seconds(5)))
+        let (limits, open) = (configuration.http, connections)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.webSocketPingInterval), closeTimeout: .seconds(5)))),
+            server: HTTPServerBuilder { responder in
+                GuardedChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                    limits: limits, open: open)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conveyor"),
             onServerRunning: onServerRunning,
             logger: logger)
@@ -71,7 +80,9 @@ public final class ConveyorServer: Sendable {
     func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: metrics.middleware)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: UpgradeRequiredMiddleware())
         addSystemRoutes(to: router)
         addWebSocketRoute(to: router)
         let api = router.group("api")

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// runs database queries and file access on the operator's machine, which an ordinary user
     /// must not get just because the type is loaded.
     public var adminOnlyTypes: Set<String>
+    /// Time limits per request phase, the largest head and the most open connections.
+    public var http: HTTPLimits
 
     /// The types admin-only unless configured otherwise.
     public static let defaultAdminOnlyTypes: Set<String> = ["etl"]
@@ -22,8 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// The defaults of DESIGN §7 unless given.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 1 << 20, webSocketPingInterval: Duration = .seconds(30),
-        rateLimitPerSecond: Int? = nil, adminOnlyTypes: Set<String> = ServerConfiguration.defaultAdminOnlyTypes
+        rateLimitPerSecond: Int? = nil, adminOnlyTypes: Set<String> = ServerConfiguration.defaultAdminOnlyTypes, http: HTTPLimits = HTTPLimits()
     ) {
+        self.http = http
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
@@ -41,6 +44,6 @@ public struct ServerConfiguration: Sendable {
         if let rate = rateLimitPerSecond, !(1...1_000_000).contains(rate) {
             problems.append("CONVEYOR_RATE_LIMIT: \(rate) is out of range 1…1000000 requests per second")
         }
-        return problems
+        return problems + http.problems
     }
 }

@@ -97,6 +97,19 @@ struct EnvironmentSettings {
         configuration.port = integer("CONVEYOR_PORT") ?? configuration.port
         configuration.maxBodySize = bytes("CONVEYOR_MAX_BODY_SIZE") ?? configuration.maxBodySize
         configuration.rateLimitPerSecond = integer("CONVEYOR_RATE_LIMIT") ?? configuration.rateLimitPerSecond
+        configuration.http.headerTimeout = duration("CONVEYOR_HTTP_HEADER_TIMEOUT") ?? configuration.http.headerTimeout
+        configuration.http.bodyTimeout = duration("CONVEYOR_HTTP_BODY_TIMEOUT") ?? configuration.http.bodyTimeout
+        configuration.http.idleTimeout = duration("CONVEYOR_HTTP_IDLE_TIMEOUT") ?? configuration.http.idleTimeout
+        let descriptors = FileDescriptors.raiseLimit()
+        if let connections = integer("CONVEYOR_MAX_CONNECTIONS") {
+            if connections > descriptors - FileDescriptors.reserve {
+                problems.append(
+                    "CONVEYOR_MAX_CONNECTIONS: \(connections) would leave fewer than \(FileDescriptors.reserve) of this process's \(descriptors) file descriptors for the store and jobs; lower it or raise the limit (ulimit -n)")
+            }
+            configuration.http.maxConnections = connections
+        } else {
+            configuration.http.maxConnections = max(16, min(configuration.http.maxConnections, descriptors - FileDescriptors.reserve))
+        }
         if let types = environment["CONVEYOR_ADMIN_ONLY_TYPES"] {
             let names = types.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             configuration.adminOnlyTypes = names == ["none"] ? [] : Set(names)

@@ -28,10 +28,10 @@ public struct ProductProcess {
     private let stderrURL: URL
 
     /// Starts `product arguments…`; when `unprivileged` and running as root, as user nobody,
-    /// so file permissions apply to it.
+    /// so file permissions apply to it; with `maxOpenFiles`, under that file descriptor limit.
     public init(
         _ product: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], unprivileged: Bool = false,
-        directory: URL? = nil
+        directory: URL? = nil, maxOpenFiles: Int? = nil
     ) throws {
         let binary = Self.binary(product)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -40,6 +40,9 @@ public struct ProductProcess {
         if unprivileged && getuid() == 0 {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments
+        } else if let maxOpenFiles {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(maxOpenFiles):\(maxOpenFiles)", binary.path] + arguments
         } else {
             process.executableURL = binary
             process.arguments = arguments

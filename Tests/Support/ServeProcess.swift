@@ -10,14 +10,14 @@ public struct ServeProcess {
     /// Starts it and waits until it printed where it listens. `CONVEYOR_JWT_SECRET` is unset
     /// unless `environment` sets it, so the server prints an admin token.
     public static func start(
-        _ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil, directory: URL? = nil
+        _ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil, directory: URL? = nil, maxOpenFiles: Int? = nil
     ) async throws -> ServeProcess {
         let store = arguments.contains("--store") ? [] : ["--store", "memory:"]
         var environment = environment
         environment["CONVEYOR_JWT_SECRET"] = environment["CONVEYOR_JWT_SECRET"] ?? ""
         let process = try ProductProcess(
             "conveyor", ["serve", "--port", "0"] + store + arguments, environment: environment.filter { !$0.value.isEmpty }, unsetting: environment.filter { $0.value.isEmpty }.map(\.key),
-            directory: directory)
+            directory: directory, maxOpenFiles: maxOpenFiles)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let printed = process.printedSoFar
