@@ -12,6 +12,9 @@ enum SQLiteColumns {
         started_at, finished_at, lease_owner, lease_expires_at
         """
 
+    /// The column names of `job`, for checking a table is Conveyor's.
+    static let names = job.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
     static let terminalStates = "('completed', 'failed', 'cancelled')"
 
     /// `state = '…'` as a literal (states are a closed set), with the `jobs_state` index's

@@ -58,6 +58,18 @@ struct SQLiteOpening {
                 if !tables.isEmpty && !tables.contains("grdb_migrations") {
                     throw failure("holds another application's tables (\(tables.prefix(3).joined(separator: ", "))); use a file of its own")
                 }
+                // A damaged file would start and then fail every call: refuse it, untouched.
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check(3)")
+                if check != ["ok"] {
+                    throw failure("the database file is corrupt (SQLite's quick_check: \(check.joined(separator: "; "))); restore it from a backup")
+                }
+                if try SQLiteSchema.migrator.appliedIdentifiers(db).contains("v1-jobs") {
+                    let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String })
+                    let missing = SQLiteColumns.names.filter { !columns.contains($0) }
+                    if !missing.isEmpty {
+                        throw failure("its jobs table is not Conveyor's (missing columns: \(missing.prefix(5).joined(separator: ", "))); restore it from a backup")
+                    }
+                }
             }
         } catch let error as ConveyorError {
             throw error

@@ -107,7 +107,7 @@ struct PostgresProcessTests {
         let password = try #require(try PostgresStoreOptions(url: url).password)
         let first = try await ProductProcess("conveyor", ["migrate", "--store", url]).finish()
         #expect(first.status == 0)
-        #expect(first.stdout.contains("applied v1-jobs, v2-self-counting-statements"))
+        #expect(first.stdout.contains("applied v1-jobs, v2-self-counting-statements, v3-dedup-per-owner"))
         let again = try await ProductProcess("conveyor", ["migrate", "--store", url]).finish()
         #expect(again.stdout.contains("schema is current (v2-self-counting-statements)"))
         let wrong = url.replacingOccurrences(of: password, with: "wrong-\(password)")

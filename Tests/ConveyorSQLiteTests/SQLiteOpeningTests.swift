@@ -3,6 +3,7 @@ import ConveyorSQLite
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 /// Bad files are refused at start with one line naming the path and the problem, and are
 /// left exactly as they were.
@@ -21,13 +22,61 @@ struct SQLiteOpeningTests {
     func createAndReopen() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try SQLiteJobStore(path: path)
-        #expect(first.appliedMigrations == ["v1-jobs"])
+        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner"])
         _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await first.close()
         let second = try SQLiteJobStore(path: path)
-        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v1-jobs")
+        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v2-dedup-per-owner")
         #expect(try await second.stats(now: Date()).count(.queued) == 1)
         try await second.close()
+    }
+
+    /// `conveyor serve` on a stopped store someone damaged: it must refuse with one line and
+    /// leave the file as it was, not start and report healthy while every call fails.
+    func serveRefuses(_ path: String, saying expected: String) async throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let output = try await ProductProcess(
+            "conveyor", ["serve", "--port", "0", "--store", "sqlite:\(path)"], environment: ["CONVEYOR_JWT_SECRET": String(repeating: "s", count: 40)]
+        ).finish(within: .seconds(60))
+        #expect(output.status != 0, "serve started on a damaged store: \(output.stdout)")
+        #expect(output.stderr.contains(expected), "\(output.stderr)")
+        #expect(!output.stdout.contains("listening"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the file was modified")
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    /// A store with some jobs, closed, all in one file (no WAL beside it).
+    func storeWithJobs() async throws -> String {
+        let path = try TemporaryDirectory().path("jobs.db")
+        let store = try SQLiteJobStore(path: path)
+        _ = try await store.enqueue((0..<2_000).map { _ in NewJob(type: "noop", payload: Data(String(repeating: "x", count: 200).utf8)) }, limits: .none)
+        try await store.close()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
+        try queue.close()
+        return path
+    }
+
+    @Test("a damaged database (its last page overwritten) is refused at start, untouched")
+    func damagedDatabase() async throws {
+        let path = try await storeWithJobs()
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size - 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        try await serveRefuses(path, saying: "the database file is corrupt")
+    }
+
+    @Test("a store whose jobs table was replaced is refused at start, untouched")
+    func replacedJobsTable() async throws {
+        let path = try await storeWithJobs()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP TABLE jobs; CREATE TABLE jobs (id INTEGER PRIMARY KEY, note TEXT)")
+        }
+        try queue.close()
+        try await serveRefuses(path, saying: "its jobs table is not Conveyor's")
     }
 
     @Test("a file that is not a database is refused and untouched")

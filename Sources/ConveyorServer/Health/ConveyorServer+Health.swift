@@ -2,13 +2,18 @@ import Conveyor
 import Foundation
 
 extension ConveyorServer {
-    /// Checks the store (one stats read, at most 2 s), draining, and the memory budget.
+    /// Checks the store (a stats read and a one-job list, at most 2 s), draining, and the memory budget.
     func health() async -> HealthReport {
         var checks: [String: HealthReport.Check] = [:]
         do {
             // A store that hangs must not hang the probe: it answers within 2 s either way.
             let store = runtime.store
-            guard try await DeadlineRace.run(limit: .seconds(2), { _ = try await store.stats(now: Date()) }) != nil else {
+            // What the API reads: the counters and the jobs table itself.
+            let read: @Sendable () async throws -> Void = {
+                _ = try await store.stats(now: Date())
+                _ = try await store.jobs(matching: JobFilter(limit: 1))
+            }
+            guard try await DeadlineRace.run(limit: .seconds(2), read) != nil else {
                 throw ConveyorError(.storeUnavailable, "no answer within 2s")
             }
             checks["store"] = .init(status: .healthy, detail: "reachable")
