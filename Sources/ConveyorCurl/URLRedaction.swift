@@ -1,6 +1,8 @@
+import Conveyor
 import Foundation
 /// Makes URLs safe to show: userinfo and query values become `***`, and so does every
-/// secret a caller names (the Telegram bot token sits in the URL path).
+/// secret a caller names (the Telegram bot token sits in the URL path). A very long URL is
+/// cut, so an error never echoes a 200 KB address back whole.
 public enum URLRedaction {
     public static func redact(_ url: String, secrets: [String] = []) -> String {
         var text = url
@@ -17,7 +19,7 @@ public enum URLRedaction {
             }
             text.replaceSubrange(text.index(after: question)..<fragmentStart, with: query.joined(separator: "&"))
         }
-        return redactSecrets(in: text, secrets)
+        return MessageText.cut(redactSecrets(in: text, secrets), limit: 300)
     }
 
     /// Replaces every occurrence of each non-empty secret with `***`.

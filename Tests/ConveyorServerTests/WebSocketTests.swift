@@ -44,6 +44,22 @@ struct WebSocketTests {
         #expect(((finished["error"] as? [String: Any])?["message"] as? String)?.contains("Failing on purpose") == true)
     }
 
+    @Test("queue and memory stats are pushed when they change, not every second")
+    func statsOnlyOnChange() async throws {
+        let server = try await TestServer.start(runWorkers: false)
+        defer { Task { try? await server.stop() } }
+        let socket = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(server.admin)")
+        defer { socket.close() }
+        socket.send(#"{"type":"subscribe","topic":"memory"}"#)
+        socket.send(#"{"type":"subscribe","topic":"queue"}"#)
+        try await socket.next { $0["type"] as? String == "queue:stats" }
+        try await Task.sleep(for: .seconds(4))
+        let count = { (type: String) in socket.messages.filter { $0["type"] as? String == type }.count }
+        #expect(count("memory:stats") == 1 && count("queue:stats") == 1, "\(socket.messages)")
+        _ = try await server.enqueue(["type": "sleep", "payload": ["ms": 1]], as: server.alice)
+        try await socket.next { $0["type"] as? String == "queue:stats" && $0["queued"] as? Int == 1 }
+    }
+
     @Test func badMessagesGetAnErrorAndTheConnectionStays() async throws {
         let server = try await TestServer.start(runWorkers: false)
         defer { Task { try? await server.stop() } }

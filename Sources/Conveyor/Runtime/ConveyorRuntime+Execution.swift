@@ -117,10 +117,11 @@ extension ConveyorRuntime {
     private func failure(of job: Job, _ error: any Error, at now: Date) -> JobOutcome.Resolution {
         let jobError = error as? JobError
         if let delay = jobError?.runAgainAfter {
-            return .runAgain(at: now.addingTimeInterval(delay.seconds), reason: jobError?.message ?? "run again later")
+            return .runAgain(at: now.addingTimeInterval(delay.seconds), reason: MessageText.capped(jobError?.message ?? "run again later"))
         }
         let permanent = jobError?.isPermanent ?? false
-        let message = jobError?.message ?? (error as? ConveyorError)?.message ?? "\(error)"
+        // Capped: a message quoting a huge payload value must not be stored and shown whole.
+        let message = MessageText.capped(jobError?.message ?? (error as? ConveyorError)?.message ?? "\(error)")
         let policy = registry[job.type]?.options.retry ?? .none
         if !permanent, job.attempts < job.maxAttempts, let delay = policy.delay(afterAttempt: job.attempts) {
             return .retry(at: now.addingTimeInterval(delay.seconds), JobFailure(message: message, permanent: false))

@@ -75,9 +75,11 @@ enum JSONBody {
         }
     }
 
+    /// Keys sorted: the same value always gives the same text, so "unchanged" can be told by
+    /// comparing texts (WebSocket stats are sent only when they change).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))

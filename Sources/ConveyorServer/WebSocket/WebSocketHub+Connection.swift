@@ -124,13 +124,19 @@ extension WebSocketHub {
         let adding = message.kind == .subscribe
         switch message.topic {
         case .queue:
-            state.withLock { $0.connections[id]?.queue = adding }
+            state.withLock {
+                $0.connections[id]?.queue = adding
+                $0.connections[id]?.sentQueueStats = nil
+            }
             send(ServerMessage.subscribed("queue", jobID: nil, subscribed: adding))
-            if adding, let stats = try? await QueueStatsResource.current(runtime) { send(ServerMessage.queueStats(stats)) }
+            if adding, let stats = try? await QueueStatsResource.current(runtime) { sendStats(ServerMessage.queueStats(stats), queue: true, to: id) }
         case .memory:
-            state.withLock { $0.connections[id]?.memory = adding }
+            state.withLock {
+                $0.connections[id]?.memory = adding
+                $0.connections[id]?.sentMemoryStats = nil
+            }
             send(ServerMessage.subscribed("memory", jobID: nil, subscribed: adding))
-            if adding { send(ServerMessage.memoryStats(runtime.memory.stats)) }
+            if adding { sendStats(ServerMessage.memoryStats(runtime.memory.stats), queue: false, to: id) }
         case .job, nil:
             let text = message.jobID ?? ""
             guard let jobID = JobID(text) else { throw WebSocketProblem.invalid("jobId: \(MessageText.quoted(text)) is not a job id (UUID)") }

@@ -19,6 +19,9 @@ final class WebSocketHub: Sendable {
         var jobs: Set<JobID> = []
         var queue = false
         var memory = false
+        /// The stats this connection was sent last: a tick sends only what changed for it.
+        var sentQueueStats: String?
+        var sentMemoryStats: String?
         let outbox: AsyncStream<Outgoing>.Continuation
     }
 
@@ -27,8 +30,6 @@ final class WebSocketHub: Sendable {
         var connections: [Int: Connection] = [:]
         var byJob: [JobID: Set<Int>] = [:]
         var closing = false
-        var lastQueueStats: String?
-        var lastMemoryStats: String?
     }
 
     let state = Mutex(State())
@@ -110,24 +111,23 @@ final class WebSocketHub: Sendable {
     }
 
     private func publishStats() async {
-        let (queueOutboxes, memoryOutboxes) = state.withLock { state in
-            (state.connections.values.filter(\.queue).map(\.outbox), state.connections.values.filter(\.memory).map(\.outbox))
+        let (wantsQueue, wantsMemory) = state.withLock { state in
+            (state.connections.values.contains(where: \.queue), state.connections.values.contains(where: \.memory))
         }
-        if !queueOutboxes.isEmpty, let stats = try? await QueueStatsResource.current(runtime) {
-            let text = ServerMessage.queueStats(stats)
-            let changed = state.withLock { state in
-                defer { state.lastQueueStats = text }
-                return state.lastQueueStats != text
+        if wantsQueue, let stats = try? await QueueStatsResource.current(runtime) { sendStats(ServerMessage.queueStats(stats), queue: true) }
+        if wantsMemory { sendStats(ServerMessage.memoryStats(runtime.memory.stats), queue: false) }
+    }
+
+    /// Sends `text` to each subscriber of the queue (or memory) topic that was last sent
+    /// something else — also used for the first stats a new subscription gets.
+    func sendStats(_ text: String, queue: Bool, to only: Int? = nil) {
+        state.withLock { state in
+            for (id, connection) in state.connections where only == nil || only == id {
+                guard queue ? connection.queue : connection.memory else { continue }
+                guard (queue ? connection.sentQueueStats : connection.sentMemoryStats) != text else { continue }
+                if queue { state.connections[id]?.sentQueueStats = text } else { state.connections[id]?.sentMemoryStats = text }
+                connection.outbox.yield(.text(text))
             }
-            if changed { for outbox in queueOutboxes { outbox.yield(.text(text)) } }
-        }
-        if !memoryOutboxes.isEmpty {
-            let text = ServerMessage.memoryStats(runtime.memory.stats)
-            let changed = state.withLock { state in
-                defer { state.lastMemoryStats = text }
-                return state.lastMemoryStats != text
-            }
-            if changed { for outbox in memoryOutboxes { outbox.yield(.text(text)) } }
         }
     }
 
