@@ -48,6 +48,7 @@ enum OpenAPIDocument {
           "200": {"description": "An unfinished job with the same dedupKey (deduplicated: true)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnqueuedJob"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "429": {"$ref": "#/components/responses/RateLimited"},
           "503": {"$ref": "#/components/responses/Unavailable"}
@@ -83,6 +84,7 @@ enum OpenAPIDocument {
             "type": "object", "required": ["jobs"], "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/EnqueuedJob"}}}}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "429": {"$ref": "#/components/responses/RateLimited"},
           "503": {"$ref": "#/components/responses/Unavailable"}
@@ -286,13 +288,13 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "webSocket",
         "summary": "WebSocket: subscribe to job progress, queue and memory stats",
-        "description": "Upgrade to WebSocket. Authenticate with `?token=` or a first message `{\"type\":\"auth\",\"token\":…}`. Client messages: `{\"type\":\"subscribe\"|\"unsubscribe\",\"topic\":\"job\"|\"queue\"|\"memory\",\"jobId\"?}`. Server messages: `job:progress`, `job:finished`, `queue:stats`, `memory:stats`, `subscribed`, `unsubscribed`, `authenticated`, `error`.",
+        "description": "Upgrade to WebSocket. Authenticate with `?token=` or a first message `{\"type\":\"auth\",\"token\":…}`; the session closes with 1008 (after a `token_expired` error) when the token expires, unless a fresh `auth` for the same user came first. Client messages: `{\"type\":\"subscribe\"|\"unsubscribe\",\"topic\":\"job\"|\"queue\"|\"memory\",\"jobId\"?}`. Server messages: `job:progress`, `job:finished`, `queue:stats`, `memory:stats`, `subscribed`, `unsubscribed`, `authenticated`, `error`.",
         "security": [],
         "parameters": [{"name": "token", "in": "query", "schema": {"type": "string"}}],
         "responses": {
           "101": {"description": "Switching protocols"},
-          "400": {"description": "Not a WebSocket upgrade request"},
-          "405": {"description": "Not a WebSocket upgrade request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+          "400": {"description": "A malformed request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "426": {"description": "Not a WebSocket upgrade request (no Upgrade: websocket)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
       }
     },
