@@ -52,12 +52,12 @@ struct ConfinedPath: Sendable {
     }
 
     /// Opens the file for reading without following a symlink, and checks it is the file that was
-    /// checked and a regular file.
+    /// checked and a regular file or a named pipe (never a device or a directory).
     func openForReading() throws(ETLFailure) -> FileHandle {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw ETLFailure.system(errno, "\(field): cannot open \"\(Self.cut(given))\"") }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        guard let opened = FileIdentity(descriptor: descriptor), opened.isRegular else {
+        guard let opened = FileIdentity(descriptor: descriptor), opened.isRegular || opened.isPipe else {
             throw ETLFailure("\(field): \"\(Self.cut(given))\" is not a regular file")
         }
         guard identity == nil || opened == identity else { throw ETLFailure("\(field): \"\(Self.cut(given))\" changed while it was opened") }

@@ -15,6 +15,8 @@ struct FileIdentity: Hashable, Sendable {
     /// A directory, a device or a socket is no file to read or replace.
     let isRegular: Bool
     let isDirectory: Bool
+    /// A named pipe: a stream an operator feeds, read like a file.
+    let isPipe: Bool
 
     /// The file at `path` (the link itself when `follow` is off); `nil` when there is none.
     init?(path: String, follow: Bool = true) {
@@ -35,6 +37,7 @@ struct FileIdentity: Hashable, Sendable {
         inode = UInt64(info.st_ino)
         isRegular = (info.st_mode & S_IFMT) == S_IFREG
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        isPipe = (info.st_mode & S_IFMT) == S_IFIFO
     }
 
     /// `true` when the path names a symbolic link (not what it points at).

@@ -108,6 +108,13 @@ extension ConveyorRuntime {
                 state.running[job.id] = RunningJob(job: job, deadline: clockNow + limit, task: nil, reason: nil)
             }
         }
+        // `running` goes out before any task starts: a job that fails at once must not have its
+        // `scheduled` (or `completed`) delivered ahead of it.
+        if bus.hasSubscribers {
+            for job in jobs {
+                bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)))
+            }
+        }
         for job in jobs {
             let task = Task { await self.execute(job) }
             let stopNow = coordinator.withLock { state -> Bool in
@@ -115,11 +122,6 @@ extension ConveyorRuntime {
                 return state.running[job.id]?.reason != nil
             }
             if stopNow { task.cancel() }
-        }
-        if bus.hasSubscribers {
-            for job in jobs {
-                bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)))
-            }
         }
     }
 

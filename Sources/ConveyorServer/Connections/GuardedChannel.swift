@@ -63,10 +63,9 @@ final class ConnectionRefusal: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 
     private func refuse(_ context: ChannelHandlerContext) {
-        let body = #"{"error":{"code":"too_many_connections","message":"The server holds as many connections as it may; try again shortly"}}"#
-        var answer = context.channel.allocator.buffer(capacity: 256)
-        answer.writeString(
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let answer = RawAnswer.bytes(
+            status: "503 Service Unavailable", code: "too_many_connections", message: "The server holds as many connections as it may; try again shortly",
+            extraHeaders: "Retry-After: 1\r\n", allocator: context.channel.allocator)
         context.writeAndFlush(NIOAny(answer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

@@ -182,10 +182,7 @@ final class HTTPGuard: ChannelDuplexHandler, RemovableChannelHandler {
         phase = .passThrough
         timer?.cancel()
         head = ByteBuffer()
-        let body = #"{"error":{"code":"\#(code)","message":"\#(message)"}}"#
-        var answer = context.channel.allocator.buffer(capacity: 256)
-        answer.writeString(
-            "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let answer = RawAnswer.bytes(status: status, code: code, message: message, allocator: context.channel.allocator)
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }
