@@ -81,3 +81,47 @@ struct BadInputTests {
         }
     }
 }
+
+/// A type that tries one reading and then another, as chat ids do (a number, else a name).
+private struct NumberOrName: Codable, Sendable {
+    var value: String
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) { value = String(number) } else { value = try container.decode(String.self) }
+    }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+private struct Addressed: JobHandler {
+    struct Input: Codable, Sendable {
+        var to: NumberOrName
+        var note: String?
+    }
+    static let name = "addressed"
+    func run(_ input: Input, context: JobContext) async throws -> String { input.to.value }
+}
+
+private struct AddressedPlugin: ConveyorPlugin {
+    let name = "addressed"
+    func register(into registry: inout HandlerRegistry) { registry.register(Addressed()) }
+}
+
+@Suite("payload fields")
+struct PayloadFieldTests {
+    @Test("a field the input never reads is refused by name; types that try several readings are followed")
+    func unknownFields() async throws {
+        let runtime = try ConveyorRuntime(store: MemoryJobStore(), plugins: [AddressedPlugin()])
+        _ = try await runtime.enqueue(JobRequest(type: "addressed", payload: Data(#"{"to": "@channel", "note": "hi"}"#.utf8)))
+        _ = try await runtime.enqueue(JobRequest(type: "addressed", payload: Data(#"{"to": 42}"#.utf8)))
+        do {
+            _ = try await runtime.enqueue(JobRequest(type: "addressed", payload: Data(#"{"to": "@channel", "ntoe": "hi"}"#.utf8)))
+            Issue.record("a misspelt field was accepted")
+        } catch let error as ConveyorError {
+            #expect(error.code == .invalidPayload)
+            #expect(error.message == "Invalid payload for 'addressed': payload.ntoe: is not a known field (known: to, note)", "\(error.message)")
+        }
+    }
+}

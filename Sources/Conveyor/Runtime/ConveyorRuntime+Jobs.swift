@@ -21,13 +21,14 @@ extension ConveyorRuntime {
             }
         }
         let results = try await store.enqueue(jobs, limits: configuration.enqueueLimits)
-        if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
+        // Announced before workers are woken, so a worker's `running` cannot overtake it.
         if bus.hasSubscribers {
             for result in results where !result.deduplicated {
                 let job = result.job
                 bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: 0, timestamp: now)))
             }
         }
+        if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
         return results
     }
 

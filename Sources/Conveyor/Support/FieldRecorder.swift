@@ -103,12 +103,19 @@ enum FieldRecorder {
                 if let result = Self.number(number, as: type) { return result }
             default: break
             }
+            // A primitive that did not match is a mismatch (a type trying one reading, then
+            // another): never ask the primitive to decode itself, which would ask again forever.
+            if Self.isPrimitive(type) { throw Failure() }
             // Foundation types JSONDecoder reads from strings; only their presence matters here.
             if case .string = value {
                 if type == Date.self { return Date() as! T }
                 if type == Data.self { return Data() as! T }
             }
             return try T(from: self)
+        }
+
+        private static func isPrimitive<T>(_ type: T.Type) -> Bool {
+            type == Bool.self || type == String.self || number(0, as: type) != nil
         }
 
         private static func number<T>(_ number: Double, as type: T.Type) -> T? {
