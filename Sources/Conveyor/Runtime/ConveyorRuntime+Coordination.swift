@@ -112,7 +112,8 @@ extension ConveyorRuntime {
         // `scheduled` (or `completed`) delivered ahead of it.
         if bus.hasSubscribers {
             for job in jobs {
-                bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)))
+                let change = JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)
+                announcements.emit(.stateChanged(change), for: job.id, into: bus)
             }
         }
         for job in jobs {

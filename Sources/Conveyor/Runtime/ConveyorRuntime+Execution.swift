@@ -29,7 +29,7 @@ extension ConveyorRuntime {
     private func progressed(_ job: Job, _ progress: JobProgress) {
         coordinator.withLock { $0.progress[job.id] = progress }
         if bus.hasSubscribers {
-            bus.emit(.progress(JobProgressUpdate(jobID: job.id, type: job.type, progress: progress, timestamp: Date())))
+            announcements.emit(.progress(JobProgressUpdate(jobID: job.id, type: job.type, progress: progress, timestamp: Date())), for: job.id, into: bus)
         }
     }
 
@@ -86,9 +86,10 @@ extension ConveyorRuntime {
             case .runAgain(_, let reason): failure = JobFailure(message: reason, permanent: false)
             case .released: break
             }
-            bus.emit(.stateChanged(JobStateChange(
+            let change = JobStateChange(
                 jobID: outcome.jobID, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
-                result: result, error: failure, timestamp: outcome.finishedAt)))
+                result: result, error: failure, timestamp: outcome.finishedAt)
+            announcements.emit(.stateChanged(change), for: outcome.jobID, into: bus)
         }
     }
 

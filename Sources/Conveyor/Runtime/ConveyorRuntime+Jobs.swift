@@ -20,13 +20,25 @@ extension ConveyorRuntime {
                 throw ConveyorError(error.code, "jobs[\(index)]: \(error.message)")
             }
         }
-        let results = try await store.enqueue(jobs, limits: configuration.enqueueLimits)
-        // Announced before workers are woken, so a worker's `running` cannot overtake it.
-        if bus.hasSubscribers {
+        // A worker woken by the store's commit may report these jobs before this returns: their
+        // events wait behind the `queued` (or `scheduled`) announced here.
+        let announcing = bus.hasSubscribers
+        let ids = jobs.map(\.id)
+        if announcing { announcements.hold(ids) }
+        let results: [EnqueueResult]
+        do {
+            results = try await store.enqueue(jobs, limits: configuration.enqueueLimits)
+        } catch {
+            if announcing { announcements.release(ids, announcing: [:], into: bus) }
+            throw error
+        }
+        if announcing {
+            var first: [JobID: JobEvent] = [:]
             for result in results where !result.deduplicated {
                 let job = result.job
-                bus.emit(.stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: 0, timestamp: now)))
+                first[job.id] = .stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: 0, timestamp: now))
             }
+            announcements.release(ids, announcing: first, into: bus)
         }
         if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
         return results

@@ -15,6 +15,8 @@ public final class ConveyorRuntime: Service, Sendable {
     public let memory: MemoryBudget
     public let configuration: RuntimeConfiguration
     let bus = EventBus()
+    /// Orders a new job's events behind its enqueue's announcement.
+    let announcements = JobAnnouncements()
     let logger: Logger
     let coordinator = Mutex(Coordinator())
 
