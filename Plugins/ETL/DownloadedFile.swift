@@ -31,12 +31,12 @@ struct DownloadedFile {
                     ? JobError.retryable(message, code: "etl_source_unavailable") : JobError.permanent(message, code: "etl_source_refused")
             }
             // Writing a local temporary file fails when the disk is full: worth another try later.
-            if let failure = sink.failure { throw ETLFailure("source: writing the temporary file failed: \(failure)", retryable: true) }
+            if let failure = sink.failure { throw ETLFailure("source: writing the temporary file failed: \(failure)", isPermanent: false) }
         } catch let error as CurlError {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: path)
-            throw error.isRetryable ? JobError.retryable("source.url: \(error.message)", code: "etl_source_unavailable")
-                : JobError.permanent("source.url: \(error.message)", code: "etl_source_refused")
+            throw error.isPermanent ? JobError.permanent("source.url: \(error.message)", code: "etl_source_refused")
+                : JobError.retryable("source.url: \(error.message)", code: "etl_source_unavailable")
         }
         return DownloadedFile(path: path)
     }

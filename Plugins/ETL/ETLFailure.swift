@@ -8,21 +8,21 @@ import Darwin
 #endif
 
 /// Why a whole `etl` job cannot go on (a bad field name in a transform, an unreadable source, a
-/// table that does not fit): permanent, naming what to fix — unless `retryable` says trying again
-/// later may succeed (a database that did not answer or dropped the connection, a machine out of
+/// table that does not fit): permanent, naming what to fix — unless `isPermanent` is false: trying
+/// again later may succeed (a database that did not answer or dropped the connection, a machine out of
 /// file descriptors or disk space).
 struct ETLFailure: Error, CustomStringConvertible {
     let description: String
-    var retryable = false
-    init(_ description: String, retryable: Bool = false) {
+    var isPermanent = true
+    init(_ description: String, isPermanent: Bool = true) {
         self.description = description
-        self.retryable = retryable
+        self.isPermanent = isPermanent
     }
 
     /// A system call that failed with `code`: what ran out on the machine (descriptors, disk,
     /// memory) passes, so the job is tried again; anything else is the payload's to fix.
     static func system(_ code: Int32, _ what: String) -> ETLFailure {
-        ETLFailure("\(what): \(String(cString: strerror(code)))", retryable: isExhaustion(code))
+        ETLFailure("\(what): \(String(cString: strerror(code)))", isPermanent: !isExhaustion(code))
     }
 
     /// Errors that say the machine ran out of something, not that the request is wrong.
@@ -32,6 +32,6 @@ struct ETLFailure: Error, CustomStringConvertible {
 
     /// The job's outcome.
     var jobError: JobError {
-        retryable ? .retryable(description, code: "etl_failed") : .permanent(description, code: "etl_failed")
+        JobError(code: "etl_failed", message: description, isPermanent: isPermanent)
     }
 }

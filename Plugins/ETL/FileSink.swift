@@ -51,7 +51,7 @@ struct FileSink: RowSink {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
             // A local file fails to grow when the disk or quota is full: worth another try.
-            throw ETLFailure("\(file.field): writing \"\(ConfinedPath.cut(file.given))\" failed: \(error.localizedDescription)", retryable: true)
+            throw ETLFailure("\(file.field): writing \"\(ConfinedPath.cut(file.given))\" failed: \(error.localizedDescription)", isPermanent: false)
         }
     }
 

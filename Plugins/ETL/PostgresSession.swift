@@ -18,7 +18,7 @@ struct PostgresSession: Sendable {
             return PostgresSession(connection: connection, options: options, logger: logger, role: role)
         } catch {
             let explained = options.explain(error, doing: "connect")
-            throw ETLFailure("\(role): \(explained)", retryable: explained.isTransient)
+            throw ETLFailure("\(role): \(explained)", isPermanent: !explained.isTransient)
         }
     }
 
@@ -46,7 +46,7 @@ struct PostgresSession: Sendable {
             throw failure
         } catch {
             let explained = options.explain(error, doing: action)
-            throw ETLFailure("\(role): \(explained)", retryable: explained.isTransient)
+            throw ETLFailure("\(role): \(explained)", isPermanent: !explained.isTransient)
         }
     }
 

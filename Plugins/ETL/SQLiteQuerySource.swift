@@ -18,7 +18,7 @@ struct SQLiteQuerySource: RowSource {
         do {
             queue = try DatabaseQueue(path: file.path, configuration: configuration)
         } catch {
-            throw ETLFailure("source: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", retryable: Self.isExhaustion(error))
+            throw ETLFailure("source: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", isPermanent: !Self.isExhaustion(error))
         }
         try file.verifyUnchanged()
         try queue.read { db in

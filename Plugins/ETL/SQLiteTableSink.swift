@@ -18,7 +18,7 @@ struct SQLiteTableSink: RowSink {
             queue = try DatabaseQueue(path: file.path)
         } catch {
             throw ETLFailure(
-                "destination: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", retryable: SQLiteQuerySource.isExhaustion(error))
+                "destination: cannot open the SQLite database \(ConfinedPath.cut(file.given)): \(error)", isPermanent: !SQLiteQuerySource.isExhaustion(error))
         }
         try file.verifyUnchanged()
         self.table = table
@@ -42,7 +42,7 @@ struct SQLiteTableSink: RowSink {
                 return .commit
             }
         } catch let error as DatabaseError {
-            throw ETLFailure("destination: writing to \(table) failed: \(error.message ?? "\(error)")", retryable: SQLiteQuerySource.isExhaustion(error))
+            throw ETLFailure("destination: writing to \(table) failed: \(error.message ?? "\(error)")", isPermanent: !SQLiteQuerySource.isExhaustion(error))
         }
     }
 

@@ -89,6 +89,6 @@ public struct SendEmail: Stage {
             return .retryable("The SMTP server deferred the message (\(reply)): \(error.message)", code: "smtp_deferred")
         }
         let message = "The SMTP server could not be reached: \(error.message)"
-        return error.isRetryable ? .retryable(message, code: "smtp_unavailable") : .permanent(message, code: "smtp_failed")
+        return error.isPermanent ? .permanent(message, code: "smtp_failed") : .retryable(message, code: "smtp_unavailable")
     }
 }

@@ -86,7 +86,7 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
             return try await CurlClient().perform(request)
         } catch let error as CurlError {
             let message = "Telegram could not be reached: \(error.message)"
-            throw error.isRetryable ? JobError.retryable(message, code: "telegram_unavailable") : JobError.permanent(message, code: "telegram_unavailable")
+            throw JobError(code: "telegram_unavailable", message: message, isPermanent: error.isPermanent)
         }
     }
 

@@ -36,9 +36,9 @@ public struct DownloadVideo<Request: VideoSource>: Stage {
         do {
             response = try await CurlClient().perform(transfer, into: sink)
         } catch let error as CurlError {
-            throw error.isRetryable
-                ? JobError.retryable(error.message, code: "download_failed")
-                : JobError.permanent(error.message, code: error.code == "destination_refused" ? "destination_refused" : "download_failed")
+            throw error.isPermanent
+                ? JobError.permanent(error.message, code: error.code == "destination_refused" ? "destination_refused" : "download_failed")
+                : JobError.retryable(error.message, code: "download_failed")
         }
         try Self.check(response, url: shown)
         guard sink.buffer.count > 0 else { throw JobError.permanent("\(shown): the server sent an empty body", code: "empty_download") }

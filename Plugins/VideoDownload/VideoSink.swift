@@ -22,7 +22,7 @@ final class VideoSink: CurlBodySink {
     /// (a destination's upload limit) when that is smaller.
     private let cap: Int
     /// The code a video over `cap` fails with, naming which limit it hit.
-    private let overCapCode: String
+    private let overCapCode: ErrorCode
     private let state = Mutex(State())
 
     init(buffer: MemoryBuffer, context: JobContext, hashing: Bool, maxBytes: Int?) {
@@ -34,7 +34,7 @@ final class VideoSink: CurlBodySink {
         if let maxBytes, maxBytes < memoryCap {
             (cap, overCapCode) = (maxBytes, "video_too_large")
         } else {
-            (cap, overCapCode) = (memoryCap, "memory_over_job_cap")
+            (cap, overCapCode) = (memoryCap, .memoryTooLarge)
         }
     }
 

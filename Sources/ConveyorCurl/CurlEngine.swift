@@ -34,7 +34,7 @@ final class CurlEngine: @unchecked Sendable {
         guard multi != nil else {
             transfer.cleanUp()
             transfer.events.yield(.finished(.failure(CurlError(
-                code: "curl_init_failed", message: "libcurl could not start its transfer engine", isRetryable: true))))
+                code: "curl_init_failed", message: "libcurl could not start its transfer engine", isPermanent: false))))
             transfer.events.finish()
             return
         }

@@ -6,9 +6,9 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     /// snake_case, e.g. `couldnt_connect`, `operation_timedout`, `destination_refused`.
     public var code: String
     public var message: String
-    /// Connection and timeout failures are worth retrying; a refused destination, a bad URL or
-    /// a TLS verification failure are not.
-    public var isRetryable: Bool
+    /// A refused destination, a bad URL or a TLS verification failure: retrying cannot help.
+    /// Connection and timeout failures are not permanent.
+    public var isPermanent: Bool
     /// libcurl's own code, 0 when the error is Conveyor's.
     public var curlCode: Int
     /// The server's last reply code when it gave one (an SMTP 550 or 451, say), so callers can
@@ -17,10 +17,10 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     /// SMTP: each recipient's reply before the send failed (all refused, for instance).
     public var mailReplies: [MailRecipientReply] = []
 
-    public init(code: String, message: String, isRetryable: Bool, curlCode: Int = 0) {
+    public init(code: String, message: String, isPermanent: Bool, curlCode: Int = 0) {
         self.code = code
         self.message = message
-        self.isRetryable = isRetryable
+        self.isPermanent = isPermanent
         self.curlCode = curlCode
     }
 
@@ -31,7 +31,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
         let summary = String(cString: curl_easy_strerror(result))
         let reason = detail.isEmpty ? summary : detail
         self.init(
-            code: Self.code(for: result), message: "\(url): \(reason)", isRetryable: Self.isRetryable(result),
+            code: Self.code(for: result), message: "\(url): \(reason)", isPermanent: !Self.isTransient(result),
             curlCode: Int(result.rawValue)
         )
     }
@@ -54,7 +54,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func isRetryable(_ result: CURLcode) -> Bool {
+    private static func isTransient(_ result: CURLcode) -> Bool {
         switch result {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT,
             CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR,

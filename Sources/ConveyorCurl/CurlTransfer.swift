@@ -34,7 +34,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(request: CurlRequest, sink: (any CurlBodySink)?, events: AsyncStream<Event>.Continuation) throws {
         guard let easy = curl_easy_init() else {
-            throw CurlError(code: "curl_init_failed", message: "libcurl could not create a transfer", isRetryable: true)
+            throw CurlError(code: "curl_init_failed", message: "libcurl could not create a transfer", isPermanent: false)
         }
         self.easy = easy
         self.request = request
@@ -112,7 +112,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func configureMultipart(_ parts: [MultipartPart]) throws {
         guard let mime = curl_mime_init(easy) else {
-            throw CurlError(code: "curl_init_failed", message: "libcurl could not create a multipart body", isRetryable: true)
+            throw CurlError(code: "curl_init_failed", message: "libcurl could not create a multipart body", isPermanent: false)
         }
         self.mime = mime
         for part in parts {
@@ -168,7 +168,7 @@ final class CurlTransfer: @unchecked Sendable {
         for item in items {
             guard let next = curl_slist_append(list, item) else {
                 curl_slist_free_all(list)
-                throw CurlError(code: "curl_init_failed", message: "libcurl could not build a list", isRetryable: true)
+                throw CurlError(code: "curl_init_failed", message: "libcurl could not build a list", isPermanent: false)
             }
             list = next
         }
@@ -190,7 +190,7 @@ final class CurlTransfer: @unchecked Sendable {
             return .failure(CurlError(
                 code: "destination_refused",
                 message: "\(displayURL): refused to connect: \(refusedDestination) (allow it with CONVEYOR_ALLOW_PRIVATE_URLS)",
-                isRetryable: false))
+                isPermanent: true))
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
@@ -240,7 +240,7 @@ final class CurlTransfer: @unchecked Sendable {
             guard collected.count + bytes.count <= request.maxCollectedBody else {
                 failure = CurlError(
                     code: "response_too_large", message: "\(displayURL): response body is larger than \(request.maxCollectedBody) bytes",
-                    isRetryable: false)
+                    isPermanent: true)
                 return 0
             }
             collected.append(contentsOf: bytes)

@@ -1,5 +1,6 @@
 import Conveyor
 import Foundation
+import NIOCore
 import PostgresNIO
 
 /// How jobs map to rows: the one column list every query selects or returns, and its decoding.
@@ -8,7 +9,7 @@ enum PostgresColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence
         """
 
     /// `job` with every column qualified by `alias`, for `UPDATE … FROM … RETURNING`.
@@ -44,7 +45,11 @@ enum PostgresColumns {
             id: JobID(try row[0].decode(UUID.self)), type: try row[1].decode(String.self), queue: try row[2].decode(String.self),
             status: status, priority: priority,
             payload: try row[5].decode(Data.self), result: try row[6].decode(Data?.self),
-            error: try errorMessage.map { JobFailure(message: $0, permanent: try row[8].decode(Bool?.self) ?? false) },
+            error: try errorMessage.map {
+                JobFailure(
+                    code: try row[23].decode(String?.self).map { ErrorCode(rawValue: $0) } ?? .handlerError, message: $0,
+                    isPermanent: try row[8].decode(Bool?.self) ?? false)
+            },
             attempts: try row[9].decode(Int.self), maxAttempts: try row[10].decode(Int.self),
             progress: JobProgress(
                 percent: try row[11].decode(Double.self), stage: try row[12].decode(String?.self), message: try row[13].decode(String?.self)),
@@ -52,7 +57,23 @@ enum PostgresColumns {
             timeout: .milliseconds(try row[16].decode(Int64.self)),
             createdAt: try row[17].decode(Date.self), scheduledAt: try row[18].decode(Date.self),
             startedAt: try row[19].decode(Date?.self), finishedAt: try row[20].decode(Date?.self),
-            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } })
+            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } },
+            sequence: try row[24].decode(Int.self))
+    }
+
+    /// Writes back what a move (``JobTransitions``) changed: every column a move may touch, kept
+    /// only while the row is still in the state the move started from. The counting trigger
+    /// keeps the counters.
+    static func update(_ job: Job, from old: JobStatus) -> PostgresQuery {
+        """
+        UPDATE conveyor_jobs SET state = \(job.status.rawValue), result = \(job.result.map { ByteBuffer(bytes: $0) }),
+            error = \(job.error?.message), error_code = \(job.error?.code.rawValue), error_permanent = \(job.error?.isPermanent),
+            attempts = \(job.attempts), run_at = \(job.scheduledAt), started_at = \(job.startedAt), finished_at = \(job.finishedAt),
+            progress_percent = \(job.progress.percent), progress_stage = \(job.progress.stage), progress_message = \(job.progress.message),
+            lease_owner = \(job.lease?.workerID), lease_expires_at = \(job.lease?.expiresAt), sequence = \(job.sequence)
+        WHERE id = \(job.id.uuid) AND state = \(old.rawValue)
+        RETURNING 1
+        """
     }
 
     /// A row read from column `offset` on.

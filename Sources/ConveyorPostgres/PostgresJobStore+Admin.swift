@@ -5,46 +5,44 @@ import PostgresNIO
 extension PostgresJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
         try await transaction("cancel a job") { connection in
-            guard let state = try await self.scalar(
-                "SELECT state FROM conveyor_jobs WHERE id = \(id.uuid) FOR UPDATE", as: String.self, on: connection)
-            else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            guard let status = JobStatus(rawValue: state), !status.isTerminal else {
-                throw ConveyorError(.conflict, "Job \(id) is already \(state)")
-            }
-            let rows = try await connection.query("""
-                UPDATE conveyor_jobs SET state = 'cancelled', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = \(id.uuid) RETURNING \(unescaped: PostgresColumns.job)
-                """, logger: self.logger)
-            guard let job = try await PostgresColumns.jobs(rows).first else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            return job
+            let job = try await self.lockedJob(id, on: connection)
+            let cancelled = try JobTransitions.cancel(job, id: id, now: now)
+            if let job { try await self.write(cancelled, from: job, on: connection) }
+            return cancelled
         }
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {
-        let job = try await transaction("retry a job") { connection in
-            let rows = try await connection.query(
-                "SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs WHERE id = \(id.uuid) FOR UPDATE", logger: self.logger)
-            guard let job = try await PostgresColumns.jobs(rows).first else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            guard job.status == .failed || job.status == .cancelled else {
-                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
+        let retried = try await transaction("retry a job") { connection in
+            let job = try await self.lockedJob(id, on: connection)
+            var holder: JobID?
+            if let scope = job?.dedupScope {
+                holder = try await self.scalar("""
+                    SELECT id FROM conveyor_jobs
+                    WHERE COALESCE(owner, '') = \(scope.owner ?? "") AND dedup_key = \(scope.key) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
+                    """, as: UUID.self, on: connection).map(JobID.init)
             }
-            if let scope = job.dedupScope, let holder = try await self.scalar("""
-                SELECT id FROM conveyor_jobs
-                WHERE COALESCE(owner, '') = \(scope.owner ?? "") AND dedup_key = \(scope.key) AND state NOT IN \(unescaped: PostgresColumns.terminalStates)
-                """, as: UUID.self, on: connection) {
-                throw ConveyorError(.conflict, "Job \(JobID(holder)) already holds dedupKey '\(scope.key)' and is unfinished")
-            }
-            let retried = try await connection.query("""
-                UPDATE conveyor_jobs SET state = 'queued', attempts = 0, error = NULL, error_permanent = NULL, result = NULL,
-                    started_at = NULL, finished_at = NULL, progress_percent = 0, progress_stage = NULL, progress_message = NULL,
-                    run_at = \(now)
-                WHERE id = \(id.uuid) RETURNING \(unescaped: PostgresColumns.job)
-                """, logger: self.logger)
+            let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
+            if let job { try await self.write(retried, from: job, on: connection) }
             try await self.notifyReady(on: connection)
-            return try await PostgresColumns.jobs(retried).first ?? job
+            return retried
         }
         wakeup.signal()
-        return job
+        return retried
+    }
+
+    /// The job, locked until the transaction ends, so nothing moves it meanwhile.
+    func lockedJob(_ id: JobID, on connection: PostgresConnection) async throws -> Job? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs WHERE id = \(id.uuid) FOR UPDATE", logger: logger)
+        return try await PostgresColumns.jobs(rows).first
+    }
+
+    /// Writes a moved job back over `old` (a row this transaction has locked).
+    func write(_ job: Job, from old: Job, on connection: PostgresConnection) async throws {
+        guard try await scalar(PostgresColumns.update(job, from: old.status), as: Int.self, on: connection) != nil else {
+            throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again")
+        }
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {

@@ -185,10 +185,10 @@ extension PostgresJobStore {
                         \(entries.map { $0.value.message ?? "" })::text[], \(entries.map { $0.value.message != nil })::bool[])
                         AS v(id, percent, stage, has_stage, message, has_message)
                     WHERE j.id = v.id AND \(unescaped: PostgresColumns.isRunning("j"))
-                    RETURNING j.id, j.type, j.progress_percent, j.progress_stage, j.progress_message)
+                    RETURNING j.id, j.type, j.progress_percent, j.progress_stage, j.progress_message, j.sequence)
                 SELECT count(pg_notify(\(PostgresProgressNotice.channel), json_build_object(
                     'origin', \(origin)::text, 'id', id, 'type', type, 'percent', progress_percent, 'stage', progress_stage,
-                    'message', left(progress_message, 2000))::text))
+                    'message', left(progress_message, 2000), 'sequence', sequence)::text))
                 FROM updated WHERE \(notify)
                 """, logger: self.logger)
         }
@@ -197,7 +197,8 @@ extension PostgresJobStore {
     public func promoteDueJobs(now: Date) async throws -> Int {
         let promoted = try await transaction("promote due jobs") { connection in
             let promoted = try await self.scalar("""
-                WITH due AS (UPDATE conveyor_jobs SET state = 'queued' WHERE state = 'scheduled' AND run_at <= \(now) RETURNING 1)
+                WITH due AS (
+                    UPDATE conveyor_jobs SET state = 'queued', sequence = sequence + 1 WHERE state = 'scheduled' AND run_at <= \(now) RETURNING 1)
                 SELECT count(*) FROM due
                 """, as: Int.self, on: connection) ?? 0
             if promoted > 0 { try await self.notifyReady(on: connection) }
@@ -209,23 +210,16 @@ extension PostgresJobStore {
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
         let rescued = try await transaction("rescue expired leases") { connection in
-            // run_at is kept, so a rescued job is claimed before newer ones.
-            let rescued = try await self.scalar("""
-                WITH rescued AS (
-                    UPDATE conveyor_jobs SET
-                        state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-                        error = CASE WHEN attempts >= max_attempts
-                            THEN 'Worker lost during attempt ' || attempts || ' of ' || max_attempts || ' (lease expired)'
-                            ELSE 'Worker lost during attempt ' || attempts || ' (lease expired); re-queued' END,
-                        error_permanent = false,
-                        finished_at = CASE WHEN attempts >= max_attempts THEN \(now) ELSE NULL END,
-                        lease_owner = NULL, lease_expires_at = NULL
-                    WHERE state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < \(now))
-                    RETURNING 1)
-                SELECT count(*) FROM rescued
-                """, as: Int.self, on: connection) ?? 0
-            if rescued > 0 { try await self.notifyReady(on: connection) }
-            return rescued
+            // Rows another node is rescuing (or a worker is settling) are left to it.
+            let rows = try await connection.query("""
+                SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs
+                WHERE state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < \(now))
+                FOR UPDATE SKIP LOCKED
+                """, logger: self.logger)
+            let lapsed = try await PostgresColumns.jobs(rows)
+            for job in lapsed { try await self.write(JobTransitions.rescue(job, now: now), from: job, on: connection) }
+            if !lapsed.isEmpty { try await self.notifyReady(on: connection) }
+            return lapsed.count
         }
         if rescued > 0 { wakeup.signal() }
         return rescued

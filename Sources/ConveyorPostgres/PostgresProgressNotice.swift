@@ -13,8 +13,10 @@ struct PostgresProgressNotice: Decodable {
     var percent: Double
     var stage: String?
     var message: String?
+    var sequence: Int
 
     var event: JobEvent {
-        .progress(JobProgressUpdate(jobID: JobID(id), type: type, progress: JobProgress(percent: percent, stage: stage, message: message)))
+        .progress(JobProgressUpdate(
+            jobID: JobID(id), type: type, progress: JobProgress(percent: percent, stage: stage, message: message), sequence: sequence))
     }
 }

@@ -16,6 +16,7 @@ enum PostgresSchema {
         Migration(version: "v1-jobs", statements: jobs),
         Migration(version: "v2-self-counting-statements", statements: selfCountingStatements),
         Migration(version: "v3-dedup-per-owner", statements: dedupPerOwner),
+        Migration(version: "v4-error-codes-and-sequence", statements: errorCodesAndSequence),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -129,6 +130,14 @@ enum PostgresSchema {
         CREATE INDEX conveyor_jobs_owner_unfinished ON conveyor_jobs (owner)
             WHERE owner IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled')
         """,
+    ]
+
+    /// Every failure keeps a code (`timeout`, `lease_lost`, a handler's own); every job counts its
+    /// moves, so events from several processes can be ordered. Rows from before read as code
+    /// `handler_error` and sequence 1. Both are catalog-only changes: no table rewrite.
+    private static let errorCodesAndSequence = [
+        "ALTER TABLE conveyor_jobs ADD COLUMN error_code text",
+        "ALTER TABLE conveyor_jobs ADD COLUMN sequence integer NOT NULL DEFAULT 1",
     ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set

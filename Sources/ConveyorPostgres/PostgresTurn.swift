@@ -12,31 +12,27 @@ struct PostgresTurn: Sendable {
     let onlyQueues: Bool
 
     init(_ outcomes: [JobOutcome], _ request: ClaimRequest?) {
-        var kinds: [String] = [], results: [ByteBuffer] = [], errors: [String] = [], permanents: [Bool] = [], times: [Date] = []
-        for outcome in outcomes {
-            var (result, failure, time) = (ByteBuffer(), JobFailure?.none, outcome.finishedAt)
-            let kind: String
-            switch outcome.resolution {
-            case .completed(let data): (kind, result) = ("completed", ByteBuffer(bytes: data))
-            case .failed(let reason): (kind, failure) = ("failed", reason)
-            case .retry(let date, let reason): (kind, failure, time) = ("retry", reason, date)
-            case .runAgain(let date, _): (kind, time) = ("run_again", date)
-            case .released: kind = "released"
-            }
-            kinds.append(kind)
-            results.append(result)
-            errors.append(failure?.message ?? "")
-            permanents.append(failure?.permanent ?? false)
-            times.append(time)
-        }
+        // Each outcome's effect, column by column; arrays cannot hold NULLs here, so every value
+        // that may be absent travels with a flag.
+        let effects = outcomes.map(OutcomeEffect.init)
         var binds = PostgresBindings()
         binds.append(outcomes.map(\.jobID.uuid))
         binds.append(outcomes.map(\.workerID))
-        binds.append(kinds)
-        binds.append(results)
-        binds.append(errors)
-        binds.append(permanents)
-        binds.append(times)
+        binds.append(effects.map(\.status.rawValue))
+        binds.append(effects.map(\.attemptsChange))
+        binds.append(effects.map(\.keepsError))
+        binds.append(effects.map { $0.error != nil })
+        binds.append(effects.map { $0.error?.message ?? "" })
+        binds.append(effects.map { $0.error?.code.rawValue ?? "" })
+        binds.append(effects.map { $0.error?.isPermanent ?? false })
+        binds.append(effects.map { $0.result != nil })
+        binds.append(effects.map { ByteBuffer(bytes: $0.result ?? Data()) })
+        binds.append(effects.map { $0.runAt != nil })
+        binds.append(effects.map { $0.runAt ?? Date(timeIntervalSince1970: 0) })
+        binds.append(effects.map { $0.finishedAt != nil })
+        binds.append(effects.map { $0.finishedAt ?? Date(timeIntervalSince1970: 0) })
+        binds.append(effects.map { $0.progressPercent != nil })
+        binds.append(effects.map { $0.progressPercent ?? 0 })
         binds.append(request?.priorityOrder.map(\.rank) ?? [])
         binds.append(request?.limit ?? 0)
         binds.append(request?.now ?? Date())
@@ -60,7 +56,7 @@ struct PostgresTurn: Sendable {
         func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
     }
 
-    /// The prepared form claiming only from the worker's queues (`$13`).
+    /// The prepared form claiming only from the worker's queues (`$23`).
     struct SomeQueues: PostgresPreparedStatement {
         static let sql = PostgresTurn.someQueuesSQL
         let bindings: PostgresBindings
@@ -85,41 +81,41 @@ struct PostgresTurn: Sendable {
         """
         WITH done AS (
             UPDATE conveyor_jobs j SET
-                state = CASE v.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'released' THEN 'queued'
-                    ELSE 'scheduled' END,
-                result = CASE WHEN v.kind = 'completed' THEN v.result ELSE j.result END,
-                error = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.error ELSE j.error END,
-                error_permanent = CASE WHEN v.kind = 'completed' THEN NULL WHEN v.kind IN ('failed', 'retry') THEN v.permanent
-                    ELSE j.error_permanent END,
-                attempts = CASE WHEN v.kind IN ('run_again', 'released') THEN j.attempts - 1 ELSE j.attempts END,
-                run_at = CASE WHEN v.kind IN ('retry', 'run_again') THEN v.at ELSE j.run_at END,
-                finished_at = CASE WHEN v.kind IN ('completed', 'failed') THEN v.at ELSE j.finished_at END,
-                progress_percent = CASE WHEN v.kind = 'completed' THEN 100 ELSE j.progress_percent END,
-                lease_owner = NULL, lease_expires_at = NULL
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::bool[], $7::timestamptz[])
-                AS v(id, worker, kind, result, error, permanent, at)
+                state = v.state, attempts = j.attempts + v.attempts_change,
+                error = CASE WHEN v.keeps_error THEN j.error WHEN v.has_error THEN v.error END,
+                error_code = CASE WHEN v.keeps_error THEN j.error_code WHEN v.has_error THEN v.code END,
+                error_permanent = CASE WHEN v.keeps_error THEN j.error_permanent WHEN v.has_error THEN v.permanent END,
+                result = CASE WHEN v.has_result THEN v.result END,
+                run_at = CASE WHEN v.has_run_at THEN v.run_at ELSE j.run_at END,
+                finished_at = CASE WHEN v.has_finished THEN v.finished_at END,
+                progress_percent = CASE WHEN v.has_progress THEN v.progress ELSE j.progress_percent END,
+                sequence = j.sequence + 1, lease_owner = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::bool[],
+                    $10::bool[], $11::bytea[], $12::bool[], $13::timestamptz[], $14::bool[], $15::timestamptz[], $16::bool[], $17::float8[])
+                AS v(id, worker, state, attempts_change, keeps_error, has_error, error, code, permanent, has_result, result,
+                    has_run_at, run_at, has_finished, finished_at, has_progress, progress)
             WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker
-            RETURNING j.id, v.kind, j.queue, j.state, j.finished_at
+            RETURNING j.id, j.queue, j.state, j.finished_at
         ), settled AS (
-            SELECT array_agg(id) AS ids, coalesce(bool_or(kind = 'released'), false) AS requeued,
-                CASE WHEN bool_or(kind = 'released') THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
+            SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) AS requeued,
+                CASE WHEN bool_or(state = 'queued') THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
                 set_config('\(PostgresSchema.countedSetting)', 'on', true) AS counted
             FROM done
         ), ready AS (
-            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($13::text[])" : "") GROUP BY queue HAVING sum(n) > 0
+            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($23::text[])" : "") GROUP BY queue HAVING sum(n) > 0
             EXCEPT SELECT queue FROM conveyor_paused_queues
         ), picked AS (
             SELECT c.id FROM ready
-            CROSS JOIN unnest($8::int8[]) WITH ORDINALITY AS p(rank, ord)
+            CROSS JOIN unnest($18::int8[]) WITH ORDINALITY AS p(rank, ord)
             CROSS JOIN LATERAL (
                 SELECT id, run_at FROM conveyor_jobs
                 WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
-                ORDER BY run_at, id LIMIT $9 FOR UPDATE SKIP LOCKED
+                ORDER BY run_at, id LIMIT $19 FOR UPDATE SKIP LOCKED
             ) c
-            ORDER BY p.ord, c.run_at, c.id LIMIT $9
+            ORDER BY p.ord, c.run_at, c.id LIMIT $19
         ), claimed AS (
-            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $10, lease_owner = $11,
-                lease_expires_at = $12, progress_percent = 0, progress_stage = NULL, progress_message = NULL
+            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $20, lease_owner = $21,
+                lease_expires_at = $22, progress_percent = 0, progress_stage = NULL, progress_message = NULL, sequence = j.sequence + 1
             FROM picked WHERE j.id = picked.id
             RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
         ), counted AS (

@@ -9,7 +9,7 @@ enum SQLiteColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence
         """
 
     /// The column names of `job`, for checking a table is Conveyor's.
@@ -55,13 +55,33 @@ enum SQLiteColumns {
             id: id, type: row[1], queue: row[2], status: status,
             priority: priority,
             payload: row[5], result: row[6],
-            error: errorMessage.map { JobFailure(message: $0, permanent: row[8] ?? false) },
+            error: errorMessage.map { JobFailure(code: (row[23] as String?).map { ErrorCode(rawValue: $0) } ?? .handlerError, message: $0, isPermanent: row[8] ?? false) },
             attempts: row[9], maxAttempts: row[10],
             progress: JobProgress(percent: row[11], stage: row[12], message: row[13]),
             owner: row[14], dedupKey: row[15], timeout: .milliseconds(row[16] as Int64),
             createdAt: date(row[17]), scheduledAt: date(row[18]),
             startedAt: (row[19] as Int64?).map(date), finishedAt: (row[20] as Int64?).map(date),
-            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } })
+            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } },
+            sequence: row[24])
+    }
+
+    /// Writes back what a move (``JobTransitions``) changed: every column a move may touch, kept
+    /// only while the row is still in the state the move started from.
+    static let update = """
+        UPDATE jobs SET state = ?, result = ?, error = ?, error_code = ?, error_permanent = ?, attempts = ?, run_at = ?,
+            started_at = ?, finished_at = ?, progress_percent = ?, progress_stage = ?, progress_message = ?,
+            lease_owner = ?, lease_expires_at = ?, sequence = ?
+        WHERE id = ? AND state = ?
+        """
+
+    /// The bindings of ``update`` for `job`, moved from `from`.
+    static func updateArguments(_ job: Job, from: JobStatus) -> StatementArguments {
+        [
+            job.status.rawValue, job.result, job.error?.message, job.error?.code.rawValue, job.error?.isPermanent, job.attempts,
+            micros(job.scheduledAt), job.startedAt.map(micros), job.finishedAt.map(micros), job.progress.percent, job.progress.stage,
+            job.progress.message, job.lease?.workerID, job.lease.map { micros($0.expiresAt) }, job.sequence, job.id.bytes,
+            from.rawValue,
+        ]
     }
 
     static func micros(_ date: Date) -> Int64 {

@@ -5,54 +5,40 @@ import GRDB
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
         try await write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT queue, state FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
-                throw ConveyorError(.notFound, "No job with id \(id)")
-            }
-            let state: String = current[1]
-            guard let status = JobStatus(rawValue: state), !status.isTerminal else {
-                throw ConveyorError(.conflict, "Job \(id) is already \(state)")
-            }
-            let cancelled = try Row.fetchOne(
-                db, sql: """
-                    UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = ? RETURNING \(SQLiteColumns.job)
-                    """,
-                arguments: [SQLiteColumns.micros(now), id.bytes])
-            guard let cancelled else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            var counts = SQLiteCounts()
-            counts.move(queue: current[0], from: status, to: .cancelled)
-            try counts.write(db)
-            return try SQLiteColumns.job(from: cancelled)
+            let job = try Self.job(id, in: db)
+            let cancelled = try JobTransitions.cancel(job, id: id, now: now)
+            if let job { try Self.write(cancelled, from: job, in: db) }
+            return cancelled
         }
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {
-        let job = try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE id = ?", arguments: [id.bytes]) else {
-                throw ConveyorError(.notFound, "No job with id \(id)")
+        let retried = try await write { db in
+            let job = try Self.job(id, in: db)
+            let holder = try job?.dedupScope.flatMap { scope in
+                try Row.fetchOne(db, sql: Self.dedupHolder, arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))?.id
             }
-            let job = try SQLiteColumns.job(from: row)
-            guard job.status == .failed || job.status == .cancelled else {
-                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
-            }
-            if let scope = job.dedupScope, let holder = try Row.fetchOne(db, sql: Self.dedupHolder, arguments: [scope.owner ?? "", scope.key]) {
-                throw ConveyorError(.conflict, "Job \(try SQLiteColumns.job(from: holder).id) already holds dedupKey '\(scope.key)' and is unfinished")
-            }
-            let retried = try Row.fetchOne(
-                db, sql: """
-                    UPDATE jobs SET state = 'queued', attempts = 0, error = NULL, error_permanent = NULL, result = NULL,
-                        started_at = NULL, finished_at = NULL, progress_percent = 0, progress_stage = NULL, progress_message = NULL,
-                        run_at = ?
-                    WHERE id = ? RETURNING \(SQLiteColumns.job)
-                    """,
-                arguments: [SQLiteColumns.micros(now), id.bytes])
-            var counts = SQLiteCounts()
-            counts.move(queue: job.queue, from: job.status, to: .queued)
-            try counts.write(db)
-            return try SQLiteColumns.job(from: retried ?? row)
+            let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
+            if let job { try Self.write(retried, from: job, in: db) }
+            return retried
         }
         wakeup.signal()
-        return job
+        return retried
+    }
+
+    static func job(_ id: JobID, in db: Database) throws -> Job? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteColumns.job) FROM jobs WHERE id = ?"), arguments: [id.bytes])
+            .map(SQLiteColumns.job(from:))
+    }
+
+    /// Writes a moved job back over `old` and keeps the counts in step.
+    static func write(_ job: Job, from old: Job, in db: Database) throws {
+        try db.cachedStatement(sql: SQLiteColumns.update).execute(arguments: SQLiteColumns.updateArguments(job, from: old.status))
+        guard db.changesCount == 1 else { throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again") }
+        var counts = SQLiteCounts()
+        counts.move(queue: job.queue, from: old.status, to: job.status)
+        if job.status == .completed || job.status == .failed, let finished = job.finishedAt { counts.finishedAt(finished) }
+        try counts.write(db)
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {

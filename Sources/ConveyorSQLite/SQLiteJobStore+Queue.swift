@@ -108,81 +108,60 @@ extension SQLiteJobStore {
             count: queues)
         return """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, lease_owner = ?, lease_expires_at = ?,
-                progress_percent = 0, progress_stage = NULL, progress_message = NULL
+                progress_percent = 0, progress_stage = NULL, progress_message = NULL, sequence = sequence + 1
             WHERE id IN (SELECT id FROM (\(perQueue.joined(separator: " UNION ALL "))) ORDER BY run_at, id LIMIT ?)
             RETURNING \(SQLiteColumns.job)
             """
     }
 
-    /// Applies outcomes whose worker still holds the lease; also says whether any job went back
-    /// to the queue, so waiting workers are woken.
+    /// Applies outcomes whose worker still holds the lease, as their ``OutcomeEffect``s say, in
+    /// chunks of one statement each; also says whether any job went back to the queue, so waiting
+    /// workers are woken.
     private static func complete(_ outcomes: [JobOutcome], in db: Database) throws -> (Set<JobID>, Bool) {
         var applied: Set<JobID> = []
         var requeued = false
         var counts = SQLiteCounts()
-        var completions: [(outcome: JobOutcome, result: Data)] = []
-        let held = """
-            , lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'running' AND lease_owner = ? RETURNING queue
-            """
-        for outcome in outcomes {
-            let (sql, arguments): (String, StatementArguments)
-            switch outcome.resolution {
-            case .completed(let result):
-                completions.append((outcome, result))
-                continue
-            case .failed(let failure):
-                (sql, arguments) = ("UPDATE jobs SET state = 'failed', error = ?, error_permanent = ?, finished_at = ?",
-                                    [failure.message, failure.permanent, SQLiteColumns.micros(outcome.finishedAt)])
-            case .retry(let date, let failure):
-                (sql, arguments) = ("UPDATE jobs SET state = 'scheduled', error = ?, error_permanent = ?, run_at = ?",
-                                    [failure.message, failure.permanent, SQLiteColumns.micros(date)])
-            case .runAgain(let date, _):
-                (sql, arguments) = ("UPDATE jobs SET state = 'scheduled', attempts = attempts - 1, run_at = ?", [SQLiteColumns.micros(date)])
-            case .released:
-                (sql, arguments) = ("UPDATE jobs SET state = 'queued', attempts = attempts - 1", [])
-                requeued = true
-            }
-            let statement = try db.cachedStatement(sql: sql + held)
-            guard let queue = try String.fetchOne(statement, arguments: arguments + [outcome.jobID.bytes, outcome.workerID]) else {
-                continue
-            }
-            applied.insert(outcome.jobID)
-            counts.move(queue: queue, from: .running, to: outcome.status)
-            if outcome.status == .failed { counts.finishedAt(outcome.finishedAt) }
-        }
-        // Completions, the common case, go in chunks of one statement each.
-        var rest = completions[...]
+        var rest = outcomes[...]
         while !rest.isEmpty {
             let size = Self.chunkSize(rest.count)
             var arguments = StatementArguments()
-            for (outcome, result) in rest.prefix(size) {
-                arguments += [outcome.jobID.bytes, outcome.workerID, result, SQLiteColumns.micros(outcome.finishedAt)]
+            for outcome in rest.prefix(size) {
+                let effect = OutcomeEffect(outcome)
+                arguments += [
+                    outcome.jobID.bytes, outcome.workerID, effect.status.rawValue, effect.attemptsChange, effect.keepsError,
+                    effect.error?.message, effect.error?.code.rawValue, effect.error?.isPermanent, effect.result,
+                    effect.runAt.map(SQLiteColumns.micros), effect.finishedAt.map(SQLiteColumns.micros), effect.progressPercent,
+                ]
             }
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.completeSQL(rows: size)), arguments: arguments)
-            var done: [JobID: String] = [:]
             while let row = try cursor.next() {
-                if let id = JobID(bytes: row[0]) { done[id] = row[1] }
-            }
-            for (outcome, _) in rest.prefix(size) {
-                guard let queue = done[outcome.jobID] else { continue }
-                applied.insert(outcome.jobID)
-                counts.move(queue: queue, from: .running, to: .completed)
-                counts.finishedAt(outcome.finishedAt)
+                guard let id = JobID(bytes: row[0]), let status = JobStatus(rawValue: row[2]) else { continue }
+                applied.insert(id)
+                counts.move(queue: row[1], from: .running, to: status)
+                if let finished = row[3] as Int64? { counts.finishedAt(SQLiteColumns.date(finished)) }
+                if status == .queued { requeued = true }
             }
             rest = rest.dropFirst(size)
         }
         try counts.write(db)
-        return (applied, requeued && !applied.isEmpty)
+        return (applied, requeued)
     }
 
-    /// Completes `rows` jobs in one statement; each row is (id, worker, result, finished_at).
+    /// Settles `rows` jobs in one statement; each row is (id, worker, then an ``OutcomeEffect``'s
+    /// values: state, attempts change, keeps error, error, code, permanent, result, run at,
+    /// finished at, progress percent).
     static func completeSQL(rows: Int) -> String {
         """
-        UPDATE jobs SET state = 'completed', result = v.column3, error = NULL, error_permanent = NULL, progress_percent = 100,
-            finished_at = v.column4, lease_owner = NULL, lease_expires_at = NULL
-        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
+        UPDATE jobs SET state = v.column3, attempts = attempts + v.column4,
+            error = CASE WHEN v.column5 THEN jobs.error ELSE v.column6 END,
+            error_code = CASE WHEN v.column5 THEN jobs.error_code ELSE v.column7 END,
+            error_permanent = CASE WHEN v.column5 THEN jobs.error_permanent ELSE v.column8 END,
+            result = v.column9, run_at = coalesce(v.column10, jobs.run_at), finished_at = v.column11,
+            progress_percent = coalesce(v.column12, jobs.progress_percent),
+            sequence = sequence + 1, lease_owner = NULL, lease_expires_at = NULL
+        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
         WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2
-        RETURNING id, queue
+        RETURNING id, queue, state, finished_at
         """
     }
 
@@ -220,7 +199,7 @@ extension SQLiteJobStore {
     public func promoteDueJobs(now: Date) async throws -> Int {
         let promoted = try await write { db in
             let queues = try String.fetchAll(
-                db.cachedStatement(sql: "UPDATE jobs SET state = 'queued' WHERE state = 'scheduled' AND run_at <= ? RETURNING queue"),
+                db.cachedStatement(sql: "UPDATE jobs SET state = 'queued', sequence = sequence + 1 WHERE state = 'scheduled' AND run_at <= ? RETURNING queue"),
                 arguments: [SQLiteColumns.micros(now)])
             var counts = SQLiteCounts()
             for queue in queues { counts.move(queue: queue, from: .scheduled, to: .queued) }
@@ -233,28 +212,14 @@ extension SQLiteJobStore {
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
         let rescued = try await write { db in
-            // run_at is kept, so a rescued job is claimed before newer ones.
-            let rescue = try db.cachedStatement(sql: """
-                UPDATE jobs SET
-                    state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-                    error = CASE WHEN attempts >= max_attempts
-                        THEN 'Worker lost during attempt ' || attempts || ' of ' || max_attempts || ' (lease expired)'
-                        ELSE 'Worker lost during attempt ' || attempts || ' (lease expired); re-queued' END,
-                    error_permanent = 0,
-                    finished_at = CASE WHEN attempts >= max_attempts THEN ?1 ELSE NULL END,
-                    lease_owner = NULL, lease_expires_at = NULL
-                WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?1)
-                RETURNING queue, state
-                """)
-            var counts = SQLiteCounts()
-            let rows = try Row.fetchAll(rescue, arguments: [SQLiteColumns.micros(now)])
-            for row in rows {
-                let state = JobStatus(rawValue: row[1]) ?? .queued
-                counts.move(queue: row[0], from: .running, to: state)
-                if state == .failed { counts.finishedAt(now) }
-            }
-            try counts.write(db)
-            return rows.count
+            let lapsed = try SQLiteColumns.jobs(
+                db.cachedStatement(sql: """
+                    SELECT \(SQLiteColumns.job) FROM jobs
+                    WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+                    """),
+                arguments: [SQLiteColumns.micros(now)])
+            for job in lapsed { try Self.write(JobTransitions.rescue(job, now: now), from: job, in: db) }
+            return lapsed.count
         }
         if rescued > 0 { wakeup.signal() }
         return rescued

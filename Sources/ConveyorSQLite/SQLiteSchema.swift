@@ -7,6 +7,7 @@ enum SQLiteSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-jobs", migrate: createJobs)
         migrator.registerMigration("v2-dedup-per-owner", migrate: scopeDedupToOwner)
+        migrator.registerMigration("v3-error-codes-and-sequence", migrate: addErrorCodesAndSequence)
         return migrator
     }()
 
@@ -79,6 +80,16 @@ enum SQLiteSchema {
                 WHERE dedup_key IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
             CREATE INDEX jobs_owner_unfinished ON jobs (owner)
                 WHERE owner IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled');
+            """)
+    }
+
+    /// Every failure keeps a code (`timeout`, `lease_lost`, a handler's own); every job counts its
+    /// moves, so events from several processes can be ordered. Rows from before read as code
+    /// `handler_error` and sequence 1.
+    private static func addErrorCodesAndSequence(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN error_code TEXT;
+            ALTER TABLE jobs ADD COLUMN sequence INTEGER NOT NULL DEFAULT 1;
             """)
     }
 }

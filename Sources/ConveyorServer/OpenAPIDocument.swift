@@ -355,7 +355,7 @@ enum OpenAPIDocument {
       },
       "Job": {
         "type": "object",
-        "required": ["id", "type", "queue", "status", "priority", "payload", "result", "error", "attempts", "maxAttempts", "progress", "owner", "dedupKey", "createdAt", "scheduledAt", "startedAt", "finishedAt"],
+        "required": ["id", "type", "queue", "status", "priority", "payload", "result", "error", "attempts", "maxAttempts", "progress", "owner", "dedupKey", "createdAt", "scheduledAt", "startedAt", "finishedAt", "sequence"],
         "properties": {
           "id": {"type": "string", "format": "uuid", "description": "UUIDv7"},
           "type": {"type": "string"},
@@ -364,7 +364,9 @@ enum OpenAPIDocument {
           "priority": {"$ref": "#/components/schemas/Priority"},
           "payload": {},
           "result": {},
-          "error": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["message", "permanent"], "properties": {"message": {"type": "string"}, "permanent": {"type": "boolean"}}}]},
+          "error": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["code", "message", "permanent"], "properties": {
+            "code": {"type": "string", "description": "snake_case: timeout, cancelled, lease_lost, memory_too_large, or the handler's own"},
+            "message": {"type": "string"}, "permanent": {"type": "boolean"}}}]},
           "attempts": {"type": "integer", "minimum": 0},
           "maxAttempts": {"type": "integer", "minimum": 1},
           "progress": {"type": "object", "required": ["percent"], "properties": {
@@ -374,7 +376,8 @@ enum OpenAPIDocument {
           "createdAt": {"type": "string", "format": "date-time"},
           "scheduledAt": {"type": "string", "format": "date-time"},
           "startedAt": {"type": ["string", "null"], "format": "date-time"},
-          "finishedAt": {"type": ["string", "null"], "format": "date-time"}
+          "finishedAt": {"type": ["string", "null"], "format": "date-time"},
+          "sequence": {"type": "integer", "minimum": 1, "description": "How many times the job's state changed; its WebSocket events carry the same number"}
         }
       },
       "EnqueuedJob": {

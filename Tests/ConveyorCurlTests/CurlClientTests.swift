@@ -79,7 +79,7 @@ struct CurlClientTests {
             Issue.record("a malformed URL was fetched")
         } catch let error as CurlError {
             #expect(!error.message.contains("SECRET") && !error.message.contains("pw@"))
-            #expect(!error.isRetryable)
+            #expect(error.isPermanent)
         }
     }
 }

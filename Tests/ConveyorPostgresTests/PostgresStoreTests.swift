@@ -23,7 +23,7 @@ struct PostgresStoreTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.filter { !$0.appliedMigrations.isEmpty }.count == 1)
-        #expect(stores.allSatisfy { $0.schemaVersion == "v3-dedup-per-owner" })
+        #expect(stores.allSatisfy { $0.schemaVersion == "v4-error-codes-and-sequence" })
         for store in stores { try await store.close() }
     }
 

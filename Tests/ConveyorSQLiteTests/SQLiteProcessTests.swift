@@ -117,9 +117,9 @@ struct SQLiteProcessTests {
     func migrateAndBench() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
-        #expect(first.status == 0 && first.stdout == "sqlite:\(path): applied v1-jobs, v2-dedup-per-owner; schema is at v2-dedup-per-owner\n")
+        #expect(first.status == 0 && first.stdout == "sqlite:\(path): applied v1-jobs, v2-dedup-per-owner, v3-error-codes-and-sequence; schema is at v3-error-codes-and-sequence\n")
         let again = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
-        #expect(again.stdout == "sqlite:\(path): schema is current (v2-dedup-per-owner)\n")
+        #expect(again.stdout == "sqlite:\(path): schema is current (v3-error-codes-and-sequence)\n")
 
         let bench = try await ProductProcess.run("conveyor", ["bench", "--store", "sqlite:\(path)", "--jobs", "300", "--workers", "8", "--json"])
         #expect(bench.status == 0, "\(bench.stderr)")

@@ -51,12 +51,12 @@ struct RuntimeLifecycleTests {
         try await withRuntime { runtime in
             let permanent = try await runtime.enqueue(JobRequest(type: "flaky", payload: payload(#"{"failTimes":1,"permanent":true}"#))).job
             let failed = try await runtime.waitUntilFinished(permanent.id)
-            #expect(failed.status == .failed && failed.attempts == 1 && failed.error?.permanent == true)
+            #expect(failed.status == .failed && failed.attempts == 1 && failed.error?.isPermanent == true)
             #expect(failed.error?.message.contains("Failing on purpose") == true)
 
             let exhausted = try await runtime.enqueue(JobRequest(type: "flaky", payload: payload(#"{"failTimes":9}"#), options: EnqueueOptions(maxAttempts: 2))).job
             let gaveUp = try await runtime.waitUntilFinished(exhausted.id)
-            #expect(gaveUp.status == .failed && gaveUp.attempts == 2 && gaveUp.error?.permanent == false)
+            #expect(gaveUp.status == .failed && gaveUp.attempts == 2 && gaveUp.error?.isPermanent == false)
 
             // failed → queued by hand: attempts reset, and now it runs its course again.
             let again = try await runtime.retry(permanent.id)

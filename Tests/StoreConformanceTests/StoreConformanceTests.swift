@@ -193,12 +193,12 @@ struct StoreConformanceTests {
         _ = try await store.enqueue([newJob(), newJob(), newJob(), newJob()], limits: .none)
         let jobs = try await claim(store)
         let later = Self.now.addingTimeInterval(5)
-        let failure = JobFailure(message: "boom", permanent: false)
+        let failure = JobFailure(code: "handler_failed", message: "boom", isPermanent: false)
         _ = try await store.complete([
             JobOutcome(jobID: jobs[0].id, workerID: "w1", resolution: .retry(at: later, failure)),
             JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .runAgain(at: later, reason: "429")),
             JobOutcome(jobID: jobs[2].id, workerID: "w1", resolution: .released),
-            JobOutcome(jobID: jobs[3].id, workerID: "w1", resolution: .failed(JobFailure(message: "bad", permanent: true))),
+            JobOutcome(jobID: jobs[3].id, workerID: "w1", resolution: .failed(JobFailure(code: "handler_failed", message: "bad", isPermanent: true))),
         ])
         let retried = try #require(try await store.job(jobs[0].id))
         #expect(retried.status == .scheduled && retried.attempts == 1 && retried.error == failure && retried.scheduledAt == later)
@@ -207,7 +207,7 @@ struct StoreConformanceTests {
         let released = try #require(try await store.job(jobs[2].id))
         #expect(released.status == .queued && released.attempts == 0)
         let failed = try #require(try await store.job(jobs[3].id))
-        #expect(failed.status == .failed && failed.error?.permanent == true)
+        #expect(failed.status == .failed && failed.error?.isPermanent == true)
         #expect(try await store.nextScheduledAt() == later)
         #expect(try await store.promoteDueJobs(now: Self.now) == 0)
         #expect(try await store.promoteDueJobs(now: later) == 2)
@@ -264,12 +264,96 @@ struct StoreConformanceTests {
         _ = try await store.enqueue([job], limits: .none)
         await #expect(throws: ConveyorError.self) { try await store.retry(job.id, now: Self.now) }
         let claimed = try await claim(store)
-        _ = try await store.complete([JobOutcome(jobID: claimed[0].id, workerID: "w1", resolution: .failed(JobFailure(message: "x", permanent: true)))])
+        _ = try await store.complete([JobOutcome(jobID: claimed[0].id, workerID: "w1", resolution: .failed(JobFailure(code: "handler_failed", message: "x", isPermanent: true)))])
         let retried = try await store.retry(job.id, now: Self.now)
         #expect(retried.status == .queued && retried.attempts == 0 && retried.error == nil)
         // Its dedup key is held again.
         #expect(try await store.enqueue([newJob(dedupKey: "once")], limits: .none)[0].deduplicated)
         #expect(try await claim(store).map(\.id) == [job.id])
+    }
+
+    @Test("every move adds one to the job's sequence, and what the store returns carries it", arguments: StoreFactory.all)
+    func sequence(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let enqueued = try await store.enqueue([newJob()], limits: .none)[0].job
+        #expect(enqueued.sequence == 1)
+        let first = try #require(try await claim(store).first)
+        #expect(first.sequence == 2)
+        let later = Self.now.addingTimeInterval(5)
+        let failure = JobFailure(code: "flaky", message: "try again", isPermanent: false)
+        _ = try await store.complete([JobOutcome(jobID: first.id, workerID: "w1", resolution: .retry(at: later, failure))])
+        #expect(try await store.job(first.id)?.sequence == 3)
+        #expect(try await store.promoteDueJobs(now: later) == 1)
+        #expect(try await store.job(first.id)?.sequence == 4)
+        let second = try #require(try await claim(store, at: later).first)
+        #expect(second.sequence == 5 && second.attempts == 2)
+        _ = try await store.complete([JobOutcome(jobID: second.id, workerID: "w1", resolution: .completed(result: Data("1".utf8)))])
+        let done = try #require(try await store.job(first.id))
+        #expect(done.sequence == 6 && done.status == .completed && done.error == nil)
+        // A move refused changes nothing.
+        await #expect(throws: ConveyorError.self) { try await store.cancel(first.id, now: later) }
+        #expect(try await store.job(first.id)?.sequence == 6)
+        let cancelled = try await store.cancel(try await store.enqueue([newJob()], limits: .none)[0].job.id, now: later)
+        #expect(cancelled.sequence == 2)
+        let retried = try await store.retry(cancelled.id, now: later)
+        #expect(retried.sequence == 3)
+        #expect(try await store.job(cancelled.id)?.sequence == 3)
+    }
+
+    @Test("every failure keeps a code: the handler's, cancelled, lease_lost; run-again keeps the last one", arguments: StoreFactory.all)
+    func failureCodes(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        _ = try await store.enqueue([newJob(), newJob(), newJob(maxAttempts: 1), newJob()], limits: .none)
+        let jobs = try await claim(store, lease: 10)
+        let handler = JobFailure(code: "download_not_found", message: "gone (HTTP 404)", isPermanent: true)
+        let flaky = JobFailure(code: "download_failed", message: "reset", isPermanent: false)
+        _ = try await store.complete([
+            JobOutcome(jobID: jobs[0].id, workerID: "w1", resolution: .failed(handler)),
+            JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .retry(at: Self.now, flaky)),
+        ])
+        #expect(try await store.job(jobs[0].id)?.error == handler)
+        #expect(try await store.promoteDueJobs(now: Self.now) == 1)
+        let again = try #require(try await claim(store, limit: 1, lease: 10).first)
+        #expect(again.id == jobs[1].id && again.error == flaky)
+        _ = try await store.complete([JobOutcome(jobID: again.id, workerID: "w1", resolution: .runAgain(at: Self.now, reason: "429"))])
+        #expect(try await store.job(again.id)?.error == flaky)
+        // Rescue: re-queued with attempts left, failed without.
+        #expect(try await store.rescueExpiredLeases(now: Self.now.addingTimeInterval(11)) == 2)
+        let requeued = try #require(try await store.job(jobs[3].id))
+        #expect(requeued.status == .queued && requeued.error?.code == .leaseLost && requeued.error?.isPermanent == false)
+        #expect(requeued.error?.message == "Worker lost during attempt 1 (lease expired); re-queued")
+        let lost = try #require(try await store.job(jobs[2].id))
+        #expect(lost.status == .failed && lost.error?.code == .leaseLost && lost.error?.message == "Worker lost during attempt 1 of 1 (lease expired)")
+        let cancelled = try await store.cancel(jobs[3].id, now: Self.now)
+        #expect(cancelled.error == JobFailure(code: .cancelled, message: "Cancelled by a user", isPermanent: true))
+        #expect(try await store.job(jobs[3].id)?.error?.code == .cancelled)
+    }
+
+    @Test("retry and cancel refuse with the same codes and messages in every store", arguments: StoreFactory.all)
+    func refusals(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let missing = JobID.make()
+        await #expect(throws: ConveyorError(.notFound, "No job with id \(missing)")) { try await store.cancel(missing, now: Self.now) }
+        await #expect(throws: ConveyorError(.notFound, "No job with id \(missing)")) { try await store.retry(missing, now: Self.now) }
+        let first = newJob(dedupKey: "k")
+        _ = try await store.enqueue([first], limits: .none)
+        await #expect(throws: ConveyorError(.conflict, "Job \(first.id) is queued; only failed or cancelled jobs can be retried")) {
+            try await store.retry(first.id, now: Self.now)
+        }
+        _ = try await store.cancel(first.id, now: Self.now)
+        await #expect(throws: ConveyorError(.conflict, "Job \(first.id) is already cancelled")) { try await store.cancel(first.id, now: Self.now) }
+        // While another unfinished job holds the key, the cancelled one cannot come back.
+        let second = try await store.enqueue([newJob(dedupKey: "k")], limits: .none)[0]
+        #expect(!second.deduplicated)
+        await #expect(throws: ConveyorError(.conflict, "Job \(second.job.id) already holds dedupKey 'k' and is unfinished")) {
+            try await store.retry(first.id, now: Self.now)
+        }
+        let claimed = try await claim(store)
+        _ = try await store.complete([JobOutcome(jobID: claimed[0].id, workerID: "w1", resolution: .completed(result: Data("1".utf8)))])
+        await #expect(throws: ConveyorError(.conflict, "Job \(second.job.id) is completed; only failed or cancelled jobs can be retried")) {
+            try await store.retry(second.job.id, now: Self.now)
+        }
+        #expect(try await store.retry(first.id, now: Self.now).status == .queued)
     }
 
     @Test("listing filters, pages newest first, and stats count by state", arguments: StoreFactory.all)
@@ -298,7 +382,7 @@ struct StoreConformanceTests {
         let jobs = try await claim(store)
         _ = try await store.complete([
             JobOutcome(jobID: jobs[0].id, workerID: "w1", resolution: .completed(result: Data()), finishedAt: Self.now),
-            JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .failed(JobFailure(message: "x", permanent: true)), finishedAt: Self.now),
+            JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .failed(JobFailure(code: "handler_failed", message: "x", isPermanent: true)), finishedAt: Self.now),
         ])
         let policy = RetentionPolicy(completed: .seconds(3600), failed: .seconds(7200))
         #expect(try await store.prune(policy, now: Self.now.addingTimeInterval(1800)) == 0)
@@ -315,7 +399,7 @@ struct StoreConformanceTests {
         _ = try await store.enqueue((0..<12).map { i in newJob(queue: i % 3 == 0 ? "a" : "b", maxAttempts: 1) }, limits: .none)
         _ = try await store.enqueue([newJob(runAt: later, maxAttempts: 1), newJob(runAt: later.addingTimeInterval(600), maxAttempts: 1)], limits: .none)
         let jobs = try await claim(store, limit: 9, lease: 10)
-        let failure = JobFailure(message: "x", permanent: false)
+        let failure = JobFailure(code: "handler_failed", message: "x", isPermanent: false)
         _ = try await store.complete([
             JobOutcome(jobID: jobs[1].id, workerID: "w1", resolution: .completed(result: Data()), finishedAt: Self.now),
             JobOutcome(jobID: jobs[2].id, workerID: "w1", resolution: .failed(failure), finishedAt: Self.now),

@@ -35,7 +35,7 @@ struct AnswerTests {
     @Test("413: fails permanently after exactly one call")
     func tooLarge() async throws {
         let (run, requests) = try await send(2002, answering: [.tooLarge])
-        #expect(run.job.status == .failed && run.job.error?.permanent == true)
+        #expect(run.job.status == .failed && run.job.error?.isPermanent == true)
         #expect(run.failure.contains("too large (HTTP 413)"), "\(run.failure)")
         #expect(requests.count == 1)
         #expect(run.job.attempts == 1 && run.memoryAfter == 0)
@@ -64,7 +64,7 @@ struct AnswerTests {
     @Test("other 400s and 403 fail permanently with Telegram's description")
     func refused() async throws {
         let (badRequest, first) = try await send(2005, answering: [.refused(400, "Bad Request: chat not found")])
-        #expect(badRequest.job.status == .failed && badRequest.job.error?.permanent == true)
+        #expect(badRequest.job.status == .failed && badRequest.job.error?.isPermanent == true)
         #expect(badRequest.failure.contains("Bad Request: chat not found") && first.count == 1)
         let (forbidden, second) = try await send(2006, answering: [.refused(403, "Forbidden: bot was blocked by the user")])
         #expect(forbidden.job.status == .failed && forbidden.failure.contains("bot was blocked by the user") && second.count == 1)
@@ -74,7 +74,7 @@ struct AnswerTests {
     func badToken() async throws {
         let unknown = "7999999999:AAHnotKnownToTheDoubleAtAll1234567"
         let run = try await harness.run(VideoToTelegramRequest(url: harness.url("/files/faststart.mp4"), chatId: .id(2007)), token: unknown)
-        #expect(run.job.status == .failed && run.job.error?.permanent == true)
+        #expect(run.job.status == .failed && run.job.error?.isPermanent == true)
         #expect(run.failure.contains("bad bot token"), "\(run.failure)")
         #expect(!run.failure.contains("AAHnotKnown") && run.job.attempts == 1)
     }

@@ -19,7 +19,7 @@ struct FailureTests {
     func corrupt(_ name: String) async throws {
         let token = try await harness.telegram.token()
         let run = try await harness.run(VideoToTelegramRequest(url: harness.url("/files/\(name)"), chatId: .id(3001)), token: token)
-        #expect(run.job.status == .failed && run.job.error?.permanent == true)
+        #expect(run.job.status == .failed && run.job.error?.isPermanent == true)
         #expect(run.failure.hasPrefix("Unreadable media"), "\(run.failure)")
         #expect(try await harness.telegram.requests(token: token).isEmpty)
         #expect(run.memoryAfter == 0)
@@ -29,7 +29,7 @@ struct FailureTests {
     func missingSource() async throws {
         let token = try await harness.telegram.token()
         let run = try await harness.run(VideoToTelegramRequest(url: harness.url("/files/nothing-here.mp4"), chatId: .id(3002)), token: token)
-        #expect(run.job.status == .failed && run.job.error?.permanent == true)
+        #expect(run.job.status == .failed && run.job.error?.isPermanent == true)
         #expect(run.failure.contains("not found (HTTP 404)"), "\(run.failure)")
         #expect(run.job.attempts == 1)
         #expect(try await harness.telegram.requests(token: token).isEmpty)
@@ -40,12 +40,12 @@ struct FailureTests {
         let token = try await harness.telegram.token()
         let announced = try await harness.run(
             VideoToTelegramRequest(url: harness.url("/files/moov-at-end.mp4"), chatId: .id(3003)), token: token, maxUpload: 100_000)
-        #expect(announced.job.status == .failed && announced.job.error?.permanent == true)
+        #expect(announced.job.status == .failed && announced.job.error?.isPermanent == true)
         #expect(announced.failure == "Video too large: 112.4 kB > 100 kB", "\(announced.failure)")
         #expect(announced.memoryPeak == 0)
         let chunked = try await harness.run(
             VideoToTelegramRequest(url: harness.url("/chunked/moov-at-end.mp4"), chatId: .id(3003)), token: token, maxUpload: 100_000)
-        #expect(chunked.job.status == .failed && chunked.job.error?.permanent == true)
+        #expect(chunked.job.status == .failed && chunked.job.error?.isPermanent == true)
         #expect(chunked.failure.hasPrefix("Video too large"), "\(chunked.failure)")
         #expect(chunked.memoryAfter == 0)
         #expect(try await harness.telegram.requests(token: token).isEmpty)

@@ -2,10 +2,11 @@
 ///
 /// Any other error is retryable. Throw `.permanent` when retrying cannot help (bad input,
 /// a 413 from an API), and `.runAgain(after:)` when the far side asked to be called later
-/// (HTTP 429 `retry_after`): that reschedules without spending an attempt.
+/// (HTTP 429 `retry_after`): that reschedules without spending an attempt. The code and the
+/// message are what the job keeps (``JobFailure``) and the API shows as `error`.
 public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     /// snake_case, stable for programs.
-    public var code: String
+    public var code: ErrorCode
     /// A sentence for people; must not contain secrets.
     public var message: String
     /// Retrying cannot help.
@@ -13,7 +14,7 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Set when the job should run again after this delay without spending an attempt.
     public var runAgainAfter: Duration?
 
-    public init(code: String, message: String, isPermanent: Bool, runAgainAfter: Duration? = nil) {
+    public init(code: ErrorCode, message: String, isPermanent: Bool, runAgainAfter: Duration? = nil) {
         self.code = code
         self.message = message
         self.isPermanent = isPermanent
@@ -21,18 +22,18 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A failure no retry can fix; the job goes straight to `failed`.
-    public static func permanent(_ message: String, code: String = "permanent_failure") -> JobError {
+    public static func permanent(_ message: String, code: ErrorCode = .permanentFailure) -> JobError {
         JobError(code: code, message: message, isPermanent: true)
     }
 
     /// A failure worth retrying with the job's retry policy.
-    public static func retryable(_ message: String, code: String = "retryable_failure") -> JobError {
+    public static func retryable(_ message: String, code: ErrorCode = .retryableFailure) -> JobError {
         JobError(code: code, message: message, isPermanent: false)
     }
 
     /// Run again after `delay` without counting this attempt (rate limits, "come back later").
     public static func runAgain(after delay: Duration, reason: String) -> JobError {
-        JobError(code: "run_again", message: reason, isPermanent: false, runAgainAfter: delay)
+        JobError(code: .runAgain, message: reason, isPermanent: false, runAgainAfter: delay)
     }
 
     public var description: String { message }

@@ -18,6 +18,9 @@ public struct JobStateChange: Sendable, Hashable {
     public var queue: String
     public var status: JobStatus
     public var attempt: Int
+    /// The job's ``Job/sequence`` after this move: a client keeps the highest it has seen and
+    /// drops anything lower (a late or repeated event, from this process or another).
+    public var sequence: Int
     /// JSON bytes, when `status` is `completed`.
     public var result: Data?
     /// Why, when the attempt failed (the job may still retry: see `status`).
@@ -25,7 +28,7 @@ public struct JobStateChange: Sendable, Hashable {
     public var timestamp: Date
 
     public init(
-        jobID: JobID, type: String, queue: String, status: JobStatus, attempt: Int, result: Data? = nil,
+        jobID: JobID, type: String, queue: String, status: JobStatus, attempt: Int, sequence: Int, result: Data? = nil,
         error: JobFailure? = nil, timestamp: Date = Date()
     ) {
         self.jobID = jobID
@@ -33,9 +36,18 @@ public struct JobStateChange: Sendable, Hashable {
         self.queue = queue
         self.status = status
         self.attempt = attempt
+        self.sequence = sequence
         self.result = result
         self.error = error
         self.timestamp = timestamp
+    }
+
+    /// The move that left `job` as it is now.
+    public init(_ job: Job, timestamp: Date = Date()) {
+        self.init(
+            jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: job.attempts, sequence: job.sequence,
+            result: job.status == .completed ? job.result : nil, error: job.status == .running ? nil : job.error,
+            timestamp: timestamp)
     }
 }
 
@@ -44,12 +56,16 @@ public struct JobProgressUpdate: Sendable, Hashable {
     public var jobID: JobID
     public var type: String
     public var progress: JobProgress
+    /// The ``Job/sequence`` of the `running` state this report belongs to: a report with a lower
+    /// one than the client has seen is from an earlier attempt, or arrived after the job moved on.
+    public var sequence: Int
     public var timestamp: Date
 
-    public init(jobID: JobID, type: String, progress: JobProgress, timestamp: Date = Date()) {
+    public init(jobID: JobID, type: String, progress: JobProgress, sequence: Int, timestamp: Date = Date()) {
         self.jobID = jobID
         self.type = type
         self.progress = progress
+        self.sequence = sequence
         self.timestamp = timestamp
     }
 }

@@ -31,12 +31,17 @@ public struct Job: Sendable, Hashable {
     public var finishedAt: Date?
     /// The worker's claim while running.
     public var lease: JobLease?
+    /// How many times the job's state has changed: 1 once enqueued, one more for every move
+    /// after. Its events carry it, so a client hearing a job from several processes (or twice)
+    /// keeps the highest and drops the rest.
+    public var sequence: Int
 
     public init(
         id: JobID, type: String, queue: String, status: JobStatus, priority: JobPriority, payload: Data,
         result: Data? = nil, error: JobFailure? = nil, attempts: Int = 0, maxAttempts: Int,
         progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
-        createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil
+        createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil,
+        sequence: Int = 1
     ) {
         self.id = id
         self.type = type
@@ -57,5 +62,6 @@ public struct Job: Sendable, Hashable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.lease = lease
+        self.sequence = sequence
     }
 }

@@ -108,7 +108,7 @@ public final class MemoryBudget: Sendable {
             let cap = Swift.min(limits.maxPerJob, limits.maxTotal)
             if wanted > cap {
                 throw JobError(
-                    code: "memory_over_job_cap",
+                    code: .memoryTooLarge,
                     message: "\(label) too large: \(ByteCount.format(wanted)) > \(ByteCount.format(cap))",
                     isPermanent: true)
             }

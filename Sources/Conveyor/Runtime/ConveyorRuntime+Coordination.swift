@@ -112,8 +112,7 @@ extension ConveyorRuntime {
         // `scheduled` (or `completed`) delivered ahead of it.
         if bus.hasSubscribers {
             for job in jobs {
-                let change = JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: .running, attempt: job.attempts, timestamp: now)
-                announcements.emit(.stateChanged(change), for: job.id, into: bus)
+                announcements.emit(.stateChanged(JobStateChange(job, timestamp: now)), for: job.id, into: bus)
             }
         }
         for job in jobs {

@@ -29,7 +29,8 @@ extension ConveyorRuntime {
     private func progressed(_ job: Job, _ progress: JobProgress) {
         coordinator.withLock { $0.progress[job.id] = progress }
         if bus.hasSubscribers {
-            announcements.emit(.progress(JobProgressUpdate(jobID: job.id, type: job.type, progress: progress, timestamp: Date())), for: job.id, into: bus)
+            let update = JobProgressUpdate(jobID: job.id, type: job.type, progress: progress, sequence: job.sequence, timestamp: Date())
+            announcements.emit(.progress(update), for: job.id, into: bus)
         }
     }
 
@@ -83,12 +84,13 @@ extension ConveyorRuntime {
             switch outcome.resolution {
             case .completed(let data): result = data
             case .failed(let error), .retry(_, let error): failure = error
-            case .runAgain(_, let reason): failure = JobFailure(message: reason, permanent: false)
+            case .runAgain(_, let reason): failure = JobFailure(code: .runAgain, message: reason, isPermanent: false)
             case .released: break
             }
+            // The outcome is the one move after the claim: the store applied it under the lease.
             let change = JobStateChange(
                 jobID: outcome.jobID, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
-                result: result, error: failure, timestamp: outcome.finishedAt)
+                sequence: item.job.sequence + 1, result: result, error: failure, timestamp: outcome.finishedAt)
             announcements.emit(.stateChanged(change), for: outcome.jobID, into: bus)
         }
     }
@@ -106,7 +108,7 @@ extension ConveyorRuntime {
         case (.failure, .shutdown):
             resolution = .released
         case (.failure, .timeout):
-            resolution = failure(of: job, JobError.retryable("Timed out after \(DurationText.format(job.timeout))", code: "timeout"), at: item.finishedAt)
+            resolution = failure(of: job, JobError.retryable("Timed out after \(DurationText.format(job.timeout))", code: .timeout), at: item.finishedAt)
         case (.failure(let error), nil) where error is CancellationError:
             resolution = .released
         case (.failure(let error), nil):
@@ -121,12 +123,13 @@ extension ConveyorRuntime {
             return .runAgain(at: now.addingTimeInterval(delay.seconds), reason: MessageText.capped(jobError?.message ?? "run again later"))
         }
         let permanent = jobError?.isPermanent ?? false
+        let code = jobError?.code ?? (error as? ConveyorError)?.code ?? .handlerError
         // Capped: a message quoting a huge payload value must not be stored and shown whole.
         let message = MessageText.capped(jobError?.message ?? (error as? ConveyorError)?.message ?? "\(error)")
         let policy = registry[job.type]?.options.retry ?? .none
         if !permanent, job.attempts < job.maxAttempts, let delay = policy.delay(afterAttempt: job.attempts) {
-            return .retry(at: now.addingTimeInterval(delay.seconds), JobFailure(message: message, permanent: false))
+            return .retry(at: now.addingTimeInterval(delay.seconds), JobFailure(code: code, message: message, isPermanent: false))
         }
-        return .failed(JobFailure(message: message, permanent: permanent))
+        return .failed(JobFailure(code: code, message: message, isPermanent: permanent))
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 extension ConveyorRuntime {
     /// Enqueues one job of a registered type. Throws `ConveyorError` naming the problem:
     /// `.unknownJobType` (with the known ones), `.invalidPayload` (naming the field),
-    /// `.invalidInput` (an option out of range), `.queueFull`.
+    /// `.invalidInput` (an option out of range), `.queueFull`, `.tooManyJobs`, and `.shuttingDown`
+    /// once the runtime drains.
     @discardableResult
     public func enqueue(_ request: JobRequest) async throws -> EnqueueResult {
         try await enqueue([request])[0]
@@ -12,6 +13,7 @@ extension ConveyorRuntime {
     /// Enqueues several jobs, all or none; errors name the job's index (`jobs[2].payload…`).
     @discardableResult
     public func enqueue(_ requests: [JobRequest]) async throws -> [EnqueueResult] {
+        guard !isDraining else { throw ConveyorError(.shuttingDown, "This process is shutting down and takes no new jobs") }
         let now = Date()
         var jobs: [NewJob] = []
         jobs.reserveCapacity(requests.count)
@@ -36,7 +38,7 @@ extension ConveyorRuntime {
             var first: [JobID: JobEvent] = [:]
             for result in results where !result.deduplicated {
                 let job = result.job
-                first[job.id] = .stateChanged(JobStateChange(jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: 0, timestamp: now))
+                first[job.id] = .stateChanged(JobStateChange(job, timestamp: now))
             }
             announcements.release(ids, announcing: first, into: bus)
         }
@@ -62,7 +64,7 @@ extension ConveyorRuntime {
     public func cancel(_ id: JobID) async throws -> Job {
         let job = try await store.cancel(id, now: Date())
         stop(id, because: .cancelled)
-        bus.emit(.stateChanged(JobStateChange(jobID: id, type: job.type, queue: job.queue, status: .cancelled, attempt: job.attempts)))
+        bus.emit(.stateChanged(JobStateChange(job)))
         return job
     }
 
@@ -71,7 +73,7 @@ extension ConveyorRuntime {
     public func retry(_ id: JobID) async throws -> Job {
         let job = try await store.retry(id, now: Date())
         signal(work: true)
-        bus.emit(.stateChanged(JobStateChange(jobID: id, type: job.type, queue: job.queue, status: job.status, attempt: 0)))
+        bus.emit(.stateChanged(JobStateChange(job)))
         return job
     }
 

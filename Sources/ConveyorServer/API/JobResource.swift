@@ -27,6 +27,8 @@ struct JobResource: Encodable, Sendable {
     let scheduledAt: Date
     let startedAt: Date?
     let finishedAt: Date?
+    /// How many times the job's state changed; events carry the same number.
+    let sequence: Int
     /// Only on enqueue answers: `true` when an unfinished job with the same `dedupKey` was returned.
     let deduplicated: Bool?
 
@@ -48,12 +50,13 @@ struct JobResource: Encodable, Sendable {
         scheduledAt = job.scheduledAt
         startedAt = job.startedAt
         finishedAt = job.finishedAt
+        sequence = job.sequence
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, deduplicated
     }
 
     // Absent values are `null`, not missing: clients read one shape.
@@ -76,6 +79,7 @@ struct JobResource: Encodable, Sendable {
         try c.encode(scheduledAt, forKey: .scheduledAt)
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(sequence, forKey: .sequence)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)
     }
 }

@@ -6,13 +6,18 @@ enum ServerMessage {
     static func progress(_ update: JobProgressUpdate) -> String {
         encode(Progress(
             type: "job:progress", jobId: update.jobID.description, progress: update.progress.percent, stage: update.progress.stage,
-            message: update.progress.message, timestamp: update.timestamp))
+            message: update.progress.message, sequence: update.sequence, timestamp: update.timestamp))
     }
 
-    static func finished(jobID: JobID, status: JobStatus, result: Data?, error: JobFailure?, timestamp: Date) -> String {
+    static func finished(_ change: JobStateChange) -> String {
         encode(Finished(
-            type: "job:finished", jobId: jobID.description, status: status.rawValue, result: result.map(JSONValue.init(json:)), error: error,
-            timestamp: timestamp))
+            type: "job:finished", jobId: change.jobID.description, status: change.status.rawValue,
+            result: change.result.map(JSONValue.init(json:)), error: change.error, sequence: change.sequence, timestamp: change.timestamp))
+    }
+
+    /// `job:finished` for a job read from the store.
+    static func finished(_ job: Job) -> String {
+        finished(JobStateChange(job, timestamp: job.finishedAt ?? Date()))
     }
 
     static func queueStats(_ stats: QueueStatsResource) -> String { encode(Tagged(type: "queue:stats", body: stats)) }
@@ -37,6 +42,7 @@ enum ServerMessage {
         let progress: Double
         let stage: String?
         let message: String?
+        let sequence: Int
         let timestamp: Date
     }
 
@@ -46,6 +52,7 @@ enum ServerMessage {
         let status: String
         let result: JSONValue?
         let error: JobFailure?
+        let sequence: Int
         let timestamp: Date
     }
 

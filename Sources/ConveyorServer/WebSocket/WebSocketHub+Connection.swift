@@ -159,10 +159,10 @@ extension WebSocketHub {
         guard let current = try await runtime.store.job(jobID) else { return }
         if current.status.isTerminal {
             finish(jobID) {
-                ServerMessage.finished(jobID: jobID, status: current.status, result: current.result, error: current.error, timestamp: current.finishedAt ?? Date())
+                ServerMessage.finished(current)
             }
         } else if current.progress.percent > 0 || current.progress.stage != nil {
-            send(ServerMessage.progress(JobProgressUpdate(jobID: jobID, type: current.type, progress: current.progress)))
+            send(ServerMessage.progress(JobProgressUpdate(jobID: jobID, type: current.type, progress: current.progress, sequence: current.sequence)))
         }
     }
 

@@ -88,7 +88,7 @@ final class WebSocketHub: Sendable {
             for outbox in outboxes { outbox.yield(.text(text)) }
         case .stateChanged(let change) where change.status.isTerminal:
             finish(change.jobID) {
-                ServerMessage.finished(jobID: change.jobID, status: change.status, result: change.result, error: change.error, timestamp: change.timestamp)
+                ServerMessage.finished(change)
             }
         case .stateChanged, .memoryWarning:
             break
@@ -138,7 +138,7 @@ final class WebSocketHub: Sendable {
         for id in ids {
             guard let job = try? await runtime.store.job(id), job.status.isTerminal else { continue }
             finish(id) {
-                ServerMessage.finished(jobID: id, status: job.status, result: job.result, error: job.error, timestamp: job.finishedAt ?? Date())
+                ServerMessage.finished(job)
             }
         }
     }

@@ -32,19 +32,23 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
 
         static let emptyLanes = Array(repeating: Deque<JobID>(), count: JobPriority.allCases.count)
 
-        mutating func move(_ job: inout Job, to status: JobStatus) {
-            counts[job.status, default: 0] -= 1
-            counts[status, default: 0] += 1
-            if job.status.isPending { pending[job.queue, default: 0] -= 1 }
-            if status.isPending { pending[job.queue, default: 0] += 1 }
-            if job.status == .running { running.remove(job.id) }
-            if status == .running { running.insert(job.id) }
-            if let owner = job.owner, job.status.isTerminal != status.isTerminal { owned[owner, default: 0] += status.isTerminal ? -1 : 1 }
-            if status.isTerminal {
-                if let scope = job.dedupScope, dedup[scope] == job.id { dedup[scope] = nil }
-                job.finishedAt = job.finishedAt ?? Date()
+        /// Keeps `new` in place of `old` (the same job after a move) and every index in step.
+        mutating func replace(_ old: Job, with new: Job) {
+            let (from, to) = (old.status, new.status)
+            jobs[new.id] = new
+            guard from != to else { return }
+            counts[from, default: 0] -= 1
+            counts[to, default: 0] += 1
+            if from.isPending { pending[new.queue, default: 0] -= 1 }
+            if to.isPending { pending[new.queue, default: 0] += 1 }
+            if from == .running { running.remove(new.id) }
+            if to == .running { running.insert(new.id) }
+            if let owner = new.owner, from.isTerminal != to.isTerminal { owned[owner, default: 0] += to.isTerminal ? -1 : 1 }
+            if let scope = new.dedupScope {
+                if to.isTerminal, dedup[scope] == new.id { dedup[scope] = nil }
+                if from.isTerminal, !to.isTerminal { dedup[scope] = new.id }
             }
-            job.status = status
+            if to == .completed || to == .failed, let finished = new.finishedAt { recordFinish(at: finished) }
         }
 
         mutating func makeReady(_ job: Job, first: Bool = false) {
@@ -126,15 +130,11 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
                 while found && claimed.count < request.limit {
                     found = false
                     for queue in rotated where claimed.count < request.limit {
-                        guard let id = state.popReady(queue: queue, rank: priority.rank), var job = state.jobs[id] else { continue }
+                        guard let id = state.popReady(queue: queue, rank: priority.rank), let job = state.jobs[id] else { continue }
                         found = true
-                        state.move(&job, to: .running)
-                        job.attempts += 1
-                        job.startedAt = request.now
-                        job.lease = JobLease(workerID: request.workerID, expiresAt: request.leaseExpiresAt)
-                        job.progress = .zero
-                        state.jobs[id] = job
-                        claimed.append(job)
+                        let running = JobTransitions.claim(job, for: request)
+                        state.replace(job, with: running)
+                        claimed.append(running)
                     }
                 }
             }
@@ -145,43 +145,18 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
         locked { state in
             var applied: Set<JobID> = []
-            var wake = false
             for outcome in outcomes {
-                guard var job = state.jobs[outcome.jobID], job.status == .running, job.lease?.workerID == outcome.workerID else { continue }
-                job.lease = nil
-                switch outcome.resolution {
-                case .completed(let result):
-                    job.result = result
-                    job.error = nil
-                    job.progress.percent = 100
-                    job.finishedAt = outcome.finishedAt
-                    state.move(&job, to: .completed)
-                    state.recordFinish(at: outcome.finishedAt)
-                case .failed(let failure):
-                    job.error = failure
-                    job.finishedAt = outcome.finishedAt
-                    state.move(&job, to: .failed)
-                    state.recordFinish(at: outcome.finishedAt)
-                case .retry(let date, let failure):
-                    job.error = failure
-                    job.scheduledAt = date
-                    state.move(&job, to: .scheduled)
-                    state.scheduled.insert(Due(runAt: date, id: job.id))
-                case .runAgain(let date, _):
-                    job.attempts -= 1
-                    job.scheduledAt = date
-                    state.move(&job, to: .scheduled)
-                    state.scheduled.insert(Due(runAt: date, id: job.id))
-                case .released:
-                    job.attempts -= 1
-                    state.move(&job, to: .queued)
-                    state.makeReady(job, first: true)
-                    wake = true
+                guard let job = state.jobs[outcome.jobID], let settled = JobTransitions.settle(job, with: outcome) else { continue }
+                state.replace(job, with: settled)
+                switch settled.status {
+                case .scheduled: state.scheduled.insert(Due(runAt: settled.scheduledAt, id: settled.id))
+                case .queued:
+                    state.makeReady(settled, first: true)
+                    state.wake()
+                default: break
                 }
-                state.jobs[job.id] = job
-                applied.insert(job.id)
+                applied.insert(settled.id)
             }
-            if wake { state.wake() }
             return applied
         }
     }
@@ -213,10 +188,10 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
             var promoted = 0
             while let next = state.scheduled.min, next.runAt <= now {
                 state.scheduled.removeMin()
-                guard var job = state.jobs[next.id], job.status == .scheduled, job.scheduledAt == next.runAt else { continue }
-                state.move(&job, to: .queued)
-                state.jobs[job.id] = job
-                state.makeReady(job)
+                guard let job = state.jobs[next.id], job.status == .scheduled, job.scheduledAt == next.runAt else { continue }
+                let ready = JobTransitions.promote(job)
+                state.replace(job, with: ready)
+                state.makeReady(ready)
                 promoted += 1
             }
             if promoted > 0 { state.wake() }
@@ -226,21 +201,11 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
         locked { state in
-            let expired = state.running.filter { state.jobs[$0]?.lease.map { $0.expiresAt < now } ?? true }
-            for id in expired {
-                guard var job = state.jobs[id] else { continue }
-                job.lease = nil
-                if job.attempts >= job.maxAttempts {
-                    job.error = JobFailure(message: "Worker lost during attempt \(job.attempts) of \(job.maxAttempts) (lease expired)", permanent: false)
-                    job.finishedAt = now
-                    state.move(&job, to: .failed)
-                    state.recordFinish(at: now)
-                } else {
-                    job.error = JobFailure(message: "Worker lost during attempt \(job.attempts) (lease expired); re-queued", permanent: false)
-                    state.move(&job, to: .queued)
-                    state.makeReady(job, first: true)
-                }
-                state.jobs[id] = job
+            let expired = state.running.compactMap { state.jobs[$0] }.filter { JobTransitions.leaseLapsed($0, now: now) }
+            for job in expired {
+                let rescued = JobTransitions.rescue(job, now: now)
+                state.replace(job, with: rescued)
+                if rescued.status == .queued { state.makeReady(rescued, first: true) }
             }
             if !expired.isEmpty { state.wake() }
             return expired.count
@@ -294,40 +259,22 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
 
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
         try locked { state in
-            guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            guard !job.status.isTerminal else { throw ConveyorError(.conflict, "Job \(id) is already \(job.status.rawValue)") }
-            job.lease = nil
-            job.finishedAt = now
-            state.move(&job, to: .cancelled)
-            state.jobs[id] = job
-            return job
+            let job = state.jobs[id]
+            let cancelled = try JobTransitions.cancel(job, id: id, now: now)
+            if let job { state.replace(job, with: cancelled) }
+            return cancelled
         }
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {
         try locked { state in
-            guard var job = state.jobs[id] else { throw ConveyorError(.notFound, "No job with id \(id)") }
-            guard job.status == .failed || job.status == .cancelled else {
-                throw ConveyorError(.conflict, "Job \(id) is \(job.status.rawValue); only failed or cancelled jobs can be retried")
-            }
-            if let scope = job.dedupScope {
-                if let holder = state.dedup[scope], holder != id {
-                    throw ConveyorError(.conflict, "Job \(holder) already holds dedupKey '\(scope.key)' and is unfinished")
-                }
-                state.dedup[scope] = id
-            }
-            job.attempts = 0
-            job.error = nil
-            job.result = nil
-            job.startedAt = nil
-            job.finishedAt = nil
-            job.progress = .zero
-            job.scheduledAt = now
-            state.move(&job, to: .queued)
-            state.jobs[id] = job
-            state.makeReady(job)
+            let job = state.jobs[id]
+            let holder = job?.dedupScope.flatMap { state.dedup[$0] }
+            let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
+            if let job { state.replace(job, with: retried) }
+            state.makeReady(retried)
             state.wake()
-            return job
+            return retried
         }
     }
 
