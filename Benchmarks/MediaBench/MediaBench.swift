@@ -120,27 +120,27 @@ struct Memory: AsyncParsableCommand {
         let runtime = try ConveyorRuntime(
             store: MemoryJobStore(), plugins: [VideoDownloadPlugin(configuration: VideoDownloadConfiguration(destinations: .any))],
             configuration: configuration)
-        let workers = Task { try await runtime.run() }
-        let baseline = ResidentMemory.current
-        ResidentMemory.resetPeak()
-        let started = ContinuousClock.now
-        var ids: [JobID] = []
-        for _ in 0..<jobs {
-            let payload = try JSONEncoder().encode(VideoDownloadHandler.Input(url: url))
-            ids.append(try await runtime.enqueue(JobRequest(type: "video-download", payload: payload)).job.id)
-        }
-        var total = 0
-        for id in ids {
-            let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(20))
-            guard job.status == .completed, let result = job.result else {
-                throw ValidationError("job \(id) ended \(job.status.rawValue): \(job.error?.message ?? "")")
+        let (baseline, peak, total, elapsed) = try await runtime.withRunning {
+            let baseline = ResidentMemory.current
+            ResidentMemory.resetPeak()
+            let started = ContinuousClock.now
+            var ids: [JobID] = []
+            for _ in 0..<jobs {
+                let payload = try JSONEncoder().encode(VideoDownloadHandler.Input(url: url))
+                ids.append(try await runtime.enqueue(JobRequest(type: "video-download", payload: payload)).job.id)
             }
-            total += try JSONDecoder().decode(VideoDownloadHandler.Output.self, from: result).bytes
+            var total = 0
+            for id in ids {
+                let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(20))
+                guard job.status == .completed, let result = job.result else {
+                    throw ValidationError("job \(id) ended \(job.status.rawValue): \(job.error?.message ?? "")")
+                }
+                total += try JSONDecoder().decode(VideoDownloadHandler.Output.self, from: result).bytes
+            }
+            let elapsed = ContinuousClock.now - started
+            let peak = ResidentMemory.peak
+            return (baseline, peak, total, elapsed)
         }
-        let elapsed = ContinuousClock.now - started
-        let peak = ResidentMemory.peak
-        runtime.shutdown()
-        try await workers.value
         let growth = peak - baseline
         print(String(
             format: "memory: %d downloads, %.0f MB total through a %.0f MB budget (%.1f×) in %.1f s; budget peak %.0f MB; RSS %.0f → %.0f MB, growth %.0f MB = %.2f× the budget",

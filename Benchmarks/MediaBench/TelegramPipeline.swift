@@ -27,31 +27,31 @@ struct TelegramPipeline: AsyncParsableCommand {
         let runtime = try ConveyorRuntime(
             store: MemoryJobStore(), plugins: [TelegramUploadPlugin(telegram: telegram, download: download)],
             configuration: RuntimeConfiguration(concurrency: concurrency, pollInterval: .milliseconds(10), memory: limits), logger: logger)
-        let workers = Task { try await runtime.run() }
-        // One video first, so FFmpeg's and libcurl's code is paged in before the baseline.
-        let warmUp = VideoToTelegramRequest(url: url, chatId: .id(1))
-        let first = try await runtime.enqueue(JobRequest(type: VideoToTelegram.name, payload: try JSONEncoder().encode(warmUp))).job.id
-        guard try await runtime.waitUntilFinished(first, pollEvery: .milliseconds(10)).status == .completed else {
-            throw ValidationError("the warm-up job failed")
+        let (baseline, peak, budgetPeak, elapsed, timeline) = try await runtime.withRunning {
+            // One video first, so FFmpeg's and libcurl's code is paged in before the baseline.
+            let warmUp = VideoToTelegramRequest(url: url, chatId: .id(1))
+            let first = try await runtime.enqueue(JobRequest(type: VideoToTelegram.name, payload: try JSONEncoder().encode(warmUp))).job.id
+            guard try await runtime.waitUntilFinished(first, pollEvery: .milliseconds(10)).status == .completed else {
+                throw ValidationError("the warm-up job failed")
+            }
+            let timeline = Task { [jobs] in await StageTimeline.follow(runtime.events(), jobs: jobs) }
+            let baseline = ResidentMemory.current
+            ResidentMemory.resetPeak()
+            let started = ContinuousClock.now
+            var ids: [JobID] = []
+            for index in 0..<jobs {
+                let request = VideoToTelegramRequest(url: url, chatId: .id(Int64(index + 1)), caption: "bench \(index)")
+                ids.append(try await runtime.enqueue(JobRequest(type: VideoToTelegram.name, payload: try JSONEncoder().encode(request))).job.id)
+            }
+            for id in ids {
+                let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(10))
+                guard job.status == .completed else { throw ValidationError("job \(id) ended \(job.status.rawValue): \(job.error?.message ?? "")") }
+            }
+            let elapsed = ContinuousClock.now - started
+            let peak = ResidentMemory.peak
+            let budgetPeak = runtime.memory.stats.peak
+            return (baseline, peak, budgetPeak, elapsed, timeline)
         }
-        let timeline = Task { [jobs] in await StageTimeline.follow(runtime.events(), jobs: jobs) }
-        let baseline = ResidentMemory.current
-        ResidentMemory.resetPeak()
-        let started = ContinuousClock.now
-        var ids: [JobID] = []
-        for index in 0..<jobs {
-            let request = VideoToTelegramRequest(url: url, chatId: .id(Int64(index + 1)), caption: "bench \(index)")
-            ids.append(try await runtime.enqueue(JobRequest(type: VideoToTelegram.name, payload: try JSONEncoder().encode(request))).job.id)
-        }
-        for id in ids {
-            let job = try await runtime.waitUntilFinished(id, pollEvery: .milliseconds(10))
-            guard job.status == .completed else { throw ValidationError("job \(id) ended \(job.status.rawValue): \(job.error?.message ?? "")") }
-        }
-        let elapsed = ContinuousClock.now - started
-        let peak = ResidentMemory.peak
-        let budgetPeak = runtime.memory.stats.peak
-        runtime.shutdown()
-        try await workers.value
         let stages = await timeline.value
         let growth = peak - baseline
         print(String(

@@ -42,15 +42,14 @@ struct VideoToTelegramCommand: AsyncParsableCommand {
 
         let job = try await location.withStore { store in
             let runtime = try ConveyorRuntime(store: store, plugins: [plugin], configuration: configuration)
-            let workers = Task { try await runtime.run() }
-            let events = runtime.events()
-            let id = try await runtime.enqueue(pipeline, request).job.id
-            let interrupt = Interrupt { Task { _ = try? await runtime.cancel(id) } }
-            await ProgressDisplay(jobID: id).follow(events)
-            interrupt.stop()
-            runtime.shutdown()
-            try await workers.value
-            return try await runtime.store.job(id)
+            return try await runtime.withRunning {
+                let events = runtime.events()
+                let id = try await runtime.enqueue(pipeline, request).job.id
+                let interrupt = Interrupt { Task { _ = try? await runtime.cancel(id) } }
+                await ProgressDisplay(jobID: id).follow(events)
+                interrupt.stop()
+                return try await runtime.store.job(id)
+            }
         }
         guard let job, job.status == .completed, let data = job.result,
             let message = try? JSONDecoder().decode(TelegramMessage.self, from: data)

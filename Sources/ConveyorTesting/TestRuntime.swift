@@ -16,15 +16,5 @@ public func withTestRuntime<T>(
         return quiet
     }()
     let runtime = try ConveyorRuntime(store: MemoryJobStore(), plugins: plugins, configuration: configuration, logger: logger)
-    let workers = Task { try await runtime.run() }
-    do {
-        let value = try await body(runtime)
-        runtime.shutdown()
-        try await workers.value
-        return value
-    } catch {
-        workers.cancel()
-        _ = try? await workers.value
-        throw error
-    }
+    return try await runtime.withRunning { try await body(runtime) }
 }

@@ -63,31 +63,31 @@ struct BenchCommand: AsyncParsableCommand {
         let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
 
         let processStart = ContinuousClock.now
-        let workerTask = Task { try await runtime.run() }
-        while try await store.stats(now: Date()).count(.completed) - before < jobs {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let processSeconds = (ContinuousClock.now - processStart).seconds
+        let (processSeconds, latencies, notifyLatencies) = try await runtime.withRunning {
+            while try await store.stats(now: Date()).count(.completed) - before < jobs {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let processSeconds = (ContinuousClock.now - processStart).seconds
 
-        var latencies: [Double] = []
-        for _ in 0..<500 {
-            let events = runtime.events()
-            let start = ContinuousClock.now
-            let job = try await runtime.enqueue(NoopHandler.self, .init()).job
-            for await event in events {
-                if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+            var latencies: [Double] = []
+            for _ in 0..<500 {
+                let events = runtime.events()
+                let start = ContinuousClock.now
+                let job = try await runtime.enqueue(NoopHandler.self, .init()).job
+                for await event in events {
+                    if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+                }
+                latencies.append((ContinuousClock.now - start).seconds * 1000)
             }
-            latencies.append((ContinuousClock.now - start).seconds * 1000)
-        }
-        latencies.sort()
-        var notifyLatencies: [Double]?
-        if store is PostgresJobStore {
-            notifyLatencies = try await StoreLocation(url).withStore { other in
-                try await startLatencies(enqueuingThrough: other, runningOn: runtime)
+            latencies.sort()
+            var notifyLatencies: [Double]?
+            if store is PostgresJobStore {
+                notifyLatencies = try await StoreLocation(url).withStore { other in
+                    try await startLatencies(enqueuingThrough: other, runningOn: runtime)
+                }
             }
+            return (processSeconds, latencies, notifyLatencies)
         }
-        runtime.shutdown()
-        try await workerTask.value
 
         return BenchReport(
             store: StoreOptions.safeDescription(url), jobs: jobs, workers: workers,

@@ -74,20 +74,19 @@ struct PostgresStoreTests {
         let worker = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let enqueuer = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
         let runtime = try idleRuntime(worker)
-        let running = Task { try await runtime.run() }
-        // Let the first poll pass, so what follows is only woken by NOTIFY.
-        try await Task.sleep(for: .milliseconds(500))
-        let events = runtime.events()
-        let job = NewJob(type: "noop", payload: Data("{}".utf8))
-        _ = try await enqueuer.enqueue([job], limits: .none)
-        let started = ContinuousClock.now
-        for await event in events {
-            if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+        try await runtime.withRunning {
+            // Let the first poll pass, so what follows is only woken by NOTIFY.
+            try await Task.sleep(for: .milliseconds(500))
+            let events = runtime.events()
+            let job = NewJob(type: "noop", payload: Data("{}".utf8))
+            _ = try await enqueuer.enqueue([job], limits: .none)
+            let started = ContinuousClock.now
+            for await event in events {
+                if case .stateChanged(let change) = event, change.jobID == job.id, change.status == .completed { break }
+            }
+            // Far below the 60 s poll: only the notification can explain it.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
-        // Far below the 60 s poll: only the notification can explain it.
-        #expect(ContinuousClock.now - started < .seconds(30))
-        runtime.shutdown()
-        try await running.value
         try await worker.close()
         try await enqueuer.close()
     }
@@ -100,14 +99,13 @@ struct PostgresStoreTests {
         let enqueuer = try await PostgresJobStore.connect(options)
         let runtime = try ConveyorRuntime(
             store: worker, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(200)))
-        let running = Task { try await runtime.run() }
-        let jobs = (0..<5).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
-        _ = try await enqueuer.enqueue(jobs, limits: .none)
-        for job in jobs {
-            while try await enqueuer.job(job.id)?.status != .completed { try await Task.sleep(for: .milliseconds(50)) }
+        try await runtime.withRunning {
+            let jobs = (0..<5).map { _ in NewJob(type: "noop", payload: Data("{}".utf8)) }
+            _ = try await enqueuer.enqueue(jobs, limits: .none)
+            for job in jobs {
+                while try await enqueuer.job(job.id)?.status != .completed { try await Task.sleep(for: .milliseconds(50)) }
+            }
         }
-        runtime.shutdown()
-        try await running.value
         try await worker.close()
         try await enqueuer.close()
     }
@@ -173,38 +171,37 @@ struct PostgresStoreTests {
         let observer = try ConveyorRuntime(
             store: observerStore, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 1, queues: ["elsewhere"]))
         let worker = try ConveyorRuntime(store: workerStore, plugins: [DiagnosticsPlugin()], configuration: RuntimeConfiguration(concurrency: 2))
-        let observing = Task { try await observer.run() }
-        let events = observer.events()
-        try await Task.sleep(for: .milliseconds(300))
-        let working = Task { try await worker.run() }
-        let job = NewJob(type: "sleep", payload: Data(#"{"ms":1500}"#.utf8))
-        _ = try await workerStore.enqueue([job], limits: .none)
+        try await observer.withRunning {
+            let events = observer.events()
+            try await Task.sleep(for: .milliseconds(300))
+            try await worker.withRunning {
+                let job = NewJob(type: "sleep", payload: Data(#"{"ms":1500}"#.utf8))
+                _ = try await workerStore.enqueue([job], limits: .none)
 
-        var percents: [Double] = []
-        let collect = Task {
-            for await event in events {
-                guard case .progress(let update) = event, update.jobID == job.id else { continue }
-                percents.append(update.progress.percent)
-                if update.progress.message?.hasPrefix("Slept") == true && percents.count >= 3 { break }
+                var percents: [Double] = []
+                let collect = Task {
+                    for await event in events {
+                        guard case .progress(let update) = event, update.jobID == job.id else { continue }
+                        percents.append(update.progress.percent)
+                        if update.progress.message?.hasPrefix("Slept") == true && percents.count >= 3 { break }
+                    }
+                    return percents
+                }
+                let seen = try await withThrowingTaskGroup(of: [Double]?.self) { group in
+                    group.addTask { await collect.value }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(30))
+                        collect.cancel()
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
+                }
+                let relayed = try #require(seen, "no progress of the other process's job arrived")
+                #expect(relayed.count >= 3)
+                #expect(relayed == relayed.sorted(), "progress went backwards: \(relayed)")
             }
-            return percents
         }
-        let seen = try await withThrowingTaskGroup(of: [Double]?.self) { group in
-            group.addTask { await collect.value }
-            group.addTask {
-                try await Task.sleep(for: .seconds(30))
-                collect.cancel()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
-        let relayed = try #require(seen, "no progress of the other process's job arrived")
-        #expect(relayed.count >= 3)
-        #expect(relayed == relayed.sorted(), "progress went backwards: \(relayed)")
-        for runtime in [worker, observer] { runtime.shutdown() }
-        try await working.value
-        try await observing.value
         try await workerStore.close()
         try await observerStore.close()
     }

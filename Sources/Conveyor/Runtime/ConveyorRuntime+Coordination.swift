@@ -8,7 +8,12 @@ extension ConveyorRuntime {
         var toCancel: [Task<Void, Never>] = []
         var busy = false
         var done = false
+        /// While draining: what is still holding the drain up (jobs running, store calls under way).
+        var holding: (running: Int, turns: Int)?
     }
+
+    /// How often a drain that is taking a while says what it waits for.
+    private static let drainReportInterval = Duration.seconds(5)
 
     /// Turns whose store call may be under way at once: while one is written, the next is
     /// gathered and queued, so a SQL store's writer never waits for the round trip.
@@ -20,6 +25,7 @@ extension ConveyorRuntime {
     func coordinate() async {
         var generator = SystemRandomNumberGenerator()
         var cancelledHandled = false
+        var nextDrainReport: ContinuousClock.Instant?
         await withDiscardingTaskGroup { group in
             while true {
                 if Task.isCancelled && !cancelledHandled {
@@ -38,6 +44,7 @@ extension ConveyorRuntime {
                             if let task = entry.task { step.toCancel.append(task) }
                         }
                     }
+                    if state.draining { step.holding = (state.running.count, state.turnsInFlight) }
                     guard state.turnsInFlight < Self.turnsInFlight else {
                         step.busy = true
                         return step
@@ -59,6 +66,17 @@ extension ConveyorRuntime {
                 }
                 for task in step.toCancel { task.cancel() }
                 if step.done { return }
+                if let holding = step.holding {
+                    let now = ContinuousClock.now
+                    if let next = nextDrainReport, now >= next {
+                        logger.info("Draining: waiting for running jobs and store writes", metadata: [
+                            "jobs.running": "\(holding.running)", "store.calls": "\(holding.turns)",
+                        ])
+                        nextDrainReport = now + Self.drainReportInterval
+                    } else if nextDrainReport == nil {
+                        nextDrainReport = now + Self.drainReportInterval
+                    }
+                }
                 guard !step.busy, !step.finished.isEmpty || step.claim > 0 else {
                     await waitForSignal()
                     continue

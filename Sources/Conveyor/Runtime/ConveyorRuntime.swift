@@ -131,10 +131,16 @@ public final class ConveyorRuntime: Service, Sendable {
     /// Begins a graceful drain: no new claims; running jobs get `drainTimeout` to finish,
     /// then are cancelled and put back in the queue without spending an attempt.
     public func shutdown() {
-        coordinator.withLock { state in
-            guard !state.draining else { return }
+        let running = coordinator.withLock { state -> Int? in
+            guard !state.draining else { return nil }
             state.draining = true
             state.drainDeadline = .now + configuration.drainTimeout
+            return state.running.count
+        }
+        if let running {
+            logger.info("Draining: no new claims", metadata: [
+                "jobs.running": "\(running)", "drain.timeout": "\(DurationText.format(configuration.drainTimeout))",
+            ])
         }
         signal()
     }

@@ -82,7 +82,8 @@ struct TokenAttackTests {
     func webSocketExpiry() async throws {
         let server = try await TestServer.start(runWorkers: false)
         defer { Task { try? await server.stop() } }
-        let shortLived = try await ClaimsToken(["sub": "alice", "exp": ClaimsToken.expiry(in: 2)]).signed(secret: TestServer.secret)
+        // Long enough for both sockets to connect and subscribe on a loaded machine.
+        let shortLived = try await ClaimsToken(["sub": "alice", "exp": ClaimsToken.expiry(in: 6)]).signed(secret: TestServer.secret)
         let expiring = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(shortLived)")
         defer { expiring.close() }
         let renewed = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(shortLived)")
