@@ -49,7 +49,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
     ],
     targets: [
-        // Core runtime: no C, no I/O beyond logging and service lifecycle.
+        // Core runtime: no C, no I/O beyond logging, metrics and service lifecycle.
         .target(
             name: "Conveyor",
             dependencies: [
@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

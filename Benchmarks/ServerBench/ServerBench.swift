@@ -28,11 +28,14 @@ extension ServerBench {
         func run() async throws {
             var logger = Logger(label: "server-bench")
             logger.logLevel = .error
+            let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(
-                store: MemoryJobStore(), plugins: [TickPlugin()], configuration: RuntimeConfiguration(concurrency: jobs), logger: logger)
+                store: MemoryJobStore(), plugins: [TickPlugin()], configuration: RuntimeConfiguration(concurrency: jobs), middleware: [metrics.jobs],
+                logger: logger)
             let secret = TokenAuthority.randomSecret()
             let tokens = try await TokenAuthority(secret: secret)
-            let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: ServerConfiguration(port: 0), logger: logger)
+            let server = try ConveyorServer(
+                runtime: runtime, tokens: tokens, configuration: ServerConfiguration(port: 0), metrics: metrics, logger: logger)
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
             let group = ServiceGroup(configuration: .init(
                 services: server.services(runWorkers: true) { channel in

@@ -21,22 +21,31 @@ public final class ConveyorServer: Sendable {
     public let configuration: ServerConfiguration
     let tokens: TokenAuthority
     let logger: Logger
-    let metrics: ServerMetrics
+    /// What `/metrics` shows; its ``ConveyorMetrics/jobs`` should be among the runtime's middleware.
+    public let metrics: ConveyorMetrics
     let hub: WebSocketHub
     let rateLimiter: RateLimiter?
     /// Open HTTP and WebSocket connections, against `configuration.http.maxConnections`.
     let connections = ConnectionCount()
     private let shuttingDown = Atomic<Bool>(false)
 
-    /// Throws `ConveyorError(.invalidConfiguration)` listing every bad setting.
-    public init(runtime: ConveyorRuntime, tokens: TokenAuthority, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger = Logger(label: "conveyor.server")) throws {
+    /// `metrics` records HTTP here and shows the runtime's job metrics when the runtime was built
+    /// with `middleware: [metrics.jobs]` (a notice is logged when it was not). Throws
+    /// `ConveyorError(.invalidConfiguration)` listing every bad setting.
+    public init(
+        runtime: ConveyorRuntime, tokens: TokenAuthority, configuration: ServerConfiguration = ServerConfiguration(),
+        metrics: ConveyorMetrics = ConveyorMetrics(), logger: Logger = Logger(label: "conveyor.server")
+    ) throws {
         let problems = configuration.problems
         guard problems.isEmpty else { throw ConveyorError(.invalidConfiguration, problems.joined(separator: "\n")) }
         self.runtime = runtime
         self.configuration = configuration
         self.tokens = tokens
         self.logger = logger
-        metrics = ServerMetrics(runtime: runtime)
+        self.metrics = metrics
+        if !metrics.isRecording(runtime) {
+            logger.notice("Job metrics are not recorded: build the runtime with middleware: [metrics.jobs] to see them on /metrics")
+        }
         hub = WebSocketHub(runtime: runtime, tokens: tokens, logger: logger)
         rateLimiter = configuration.rateLimitPerSecond.map { RateLimiter(perSecond: $0) }
     }
@@ -72,7 +81,7 @@ public final class ConveyorServer: Sendable {
     /// first (the server still answers, with 503 for new jobs), then WebSockets close with
     /// 1001, then the listener stops.
     public func services(runWorkers: Bool, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any Service] {
-        var services: [any Service] = [application(onServerRunning: onServerRunning), HubService(server: self), metrics]
+        var services: [any Service] = [application(onServerRunning: onServerRunning), HubService(server: self)]
         services.append(runWorkers ? runtime : EventRelayService(runtime: runtime))
         return services
     }

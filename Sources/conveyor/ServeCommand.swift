@@ -54,8 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
 
         try await StoreOptions.withStore(url) { store in
             let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp)
-            let runtime = try ConveyorRuntime(store: store, plugins: plugins, configuration: runtimeConfiguration, logger: logger)
-            let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, logger: logger)
+            let metrics = ConveyorMetrics()
+            let runtime = try ConveyorRuntime(
+                store: store, plugins: plugins, configuration: runtimeConfiguration, middleware: [metrics.jobs], logger: logger)
+            let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, metrics: metrics, logger: logger)
             let adminToken = secret == nil ? try await tokens.token(user: "admin", admin: true, ttl: .seconds(7 * 86_400)) : nil
             let services = server.services(runWorkers: !noWorkers) { channel in
                 let port = channel.localAddress?.port ?? serverConfiguration.port

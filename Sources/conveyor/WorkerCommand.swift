@@ -1,5 +1,6 @@
 import ArgumentParser
 import Conveyor
+import ConveyorServer
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -24,6 +25,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Concurrent jobs, 1…1024 (default CONVEYOR_WORKERS or 16).") var workers: Int?
     @Option(help: "Comma-separated queues to work (default: all).", transform: { $0.split(separator: ",").map(String.init) })
     var queues: [String]?
+    @Option(help: "Serve /metrics and /health on this port (default: none).") var metricsPort: Int?
+    @Option(help: "The address --metrics-port listens on.") var metricsHost = "0.0.0.0"
+
+    func validate() throws {
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port: \(metricsPort) is not a port (0…65535)")
+        }
+    }
 
     func run() async throws {
         var settings = EnvironmentSettings(try await storeOptions.settings())
@@ -41,15 +50,27 @@ struct WorkerCommand: AsyncParsableCommand {
 
         let url = StoreOptions.url(in: settings.values)
         try await StoreOptions.withStore(url) { store in
-            let runtime = try ConveyorRuntime(store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp), configuration: configuration, logger: logger)
+            let metrics = ConveyorMetrics()
+            let runtime = try ConveyorRuntime(
+                store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp),
+                configuration: configuration, middleware: [metrics.jobs], logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(StoreOptions.safeDescription(url))", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])
             if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
             if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
             if etl.directory == nil { logger.notice("etl is off: CONVEYOR_ETL_DIR is not set") }
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: runtime)]
+            if let metricsPort {
+                let host = metricsHost
+                let monitorLogger = logger
+                let monitor = ConveyorMonitor(runtime: runtime, metrics: metrics, host: host, port: metricsPort, logger: logger) { channel in
+                    monitorLogger.info("Serving /metrics and /health", metadata: ["address": "\(host):\(channel.localAddress?.port ?? metricsPort)"])
+                }
+                // Stops listening only once the workers drained, so probes see the drain.
+                services.insert(.init(service: monitor), at: 0)
+            }
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
         logger.info("Worker stopped")

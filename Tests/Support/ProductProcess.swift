@@ -111,6 +111,9 @@ public struct ProductProcess {
     /// What it printed to stdout so far, while it runs.
     public var printedSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
 
+    /// What it printed to stdout and stderr so far (logs go to either, by configuration).
+    public var outputSoFar: String { printedSoFar + ((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "") }
+
     public func kill(_ signal: Int32) {
         Foundation.kill(process.processIdentifier, signal)
     }

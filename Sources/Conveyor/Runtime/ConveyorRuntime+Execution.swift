@@ -11,7 +11,11 @@ extension ConveyorRuntime {
             memory: jobMemory, tracker: tracker)
         let result: Result<Data, any Error>
         if let handler = registry[job.type] {
-            do { result = .success(try await handler.run(job.payload, context)) } catch { result = .failure(error) }
+            do {
+                result = .success(try await middleware.run(job, context: context) { try await handler.run(job.payload, context) })
+            } catch {
+                result = .failure(error)
+            }
         } else {
             result = .failure(JobError.permanent(
                 "No handler for job type '\(job.type)' in this worker (it has: \(registry.names.joined(separator: ", ")))",
@@ -44,7 +48,10 @@ extension ConveyorRuntime {
         var settlement = Settlement()
         settlement.outcomes.reserveCapacity(finished.count)
         for item in finished {
-            guard let outcome = outcome(for: item) else { continue }
+            guard let outcome = outcome(for: item) else {
+                if item.reason == .cancelled { ended(item, as: .cancelled, error: JobFailure(code: .cancelled, message: "Cancelled by a user", isPermanent: true)) }
+                continue
+            }
             settlement.outcomes.append(outcome)
             settlement.finished[item.job.id] = item
         }
@@ -76,6 +83,12 @@ extension ConveyorRuntime {
     }
 
     func announce(_ applied: Set<JobID>, of settlement: Settlement) {
+        if !middleware.isEmpty {
+            for outcome in settlement.outcomes where applied.contains(outcome.jobID) {
+                guard let item = settlement.finished[outcome.jobID] else { continue }
+                ended(item, as: outcome.status, error: OutcomeEffect(outcome).error)
+            }
+        }
         guard bus.hasSubscribers else { return }
         for outcome in settlement.outcomes where applied.contains(outcome.jobID) {
             guard let item = settlement.finished[outcome.jobID] else { continue }
@@ -131,5 +144,11 @@ extension ConveyorRuntime {
             return .retry(at: now.addingTimeInterval(delay.seconds), JobFailure(code: code, message: message, isPermanent: false))
         }
         return .failed(JobFailure(code: code, message: message, isPermanent: permanent))
+    }
+
+    /// Tells the middleware how an attempt ended.
+    private func ended(_ item: FinishedJob, as status: JobStatus, error: JobFailure?) {
+        let seconds = max(0, item.finishedAt.timeIntervalSince(item.job.startedAt ?? item.finishedAt))
+        for each in middleware { each.ended(item.job, as: status, error: error, duration: .microseconds(Int64((seconds * 1_000_000).rounded()))) }
     }
 }

@@ -42,6 +42,9 @@ extension ConveyorRuntime {
             }
             announcements.release(ids, announcing: first, into: bus)
         }
+        if !middleware.isEmpty {
+            for result in results where !result.deduplicated { for each in middleware { each.enqueued(result.job) } }
+        }
         if results.contains(where: { !$0.deduplicated && $0.job.status == .queued }) { signal(work: true) }
         return results
     }

@@ -14,6 +14,8 @@ public final class ConveyorRuntime: Service, Sendable {
     /// The budget every job of this process shares.
     public let memory: MemoryBudget
     public let configuration: RuntimeConfiguration
+    /// What wraps every job this runtime enqueues and runs (metrics, logs, traces, limits), outermost first.
+    public let middleware: [any JobMiddleware]
     let bus = EventBus()
     /// Orders a new job's events behind its enqueue's announcement.
     let announcements = JobAnnouncements()
@@ -57,11 +59,12 @@ public final class ConveyorRuntime: Service, Sendable {
         var started = false
     }
 
-    /// Builds a runtime over a store with the handlers of these plugins.
-    /// Throws `ConveyorError(.invalidConfiguration)` listing every problem, one per line.
+    /// Builds a runtime over a store with the handlers of these plugins, each job wrapped by
+    /// `middleware` (outermost first). Throws `ConveyorError(.invalidConfiguration)` listing
+    /// every problem, one per line.
     public init(
         store: any JobStore, plugins: [any ConveyorPlugin], configuration: RuntimeConfiguration = RuntimeConfiguration(),
-        memory: MemoryBudget? = nil, logger: Logger = Logger(label: "conveyor")
+        memory: MemoryBudget? = nil, middleware: [any JobMiddleware] = [], logger: Logger = Logger(label: "conveyor")
     ) throws {
         let registry = HandlerRegistry(plugins: plugins)
         var problems = configuration.problems
@@ -72,6 +75,7 @@ public final class ConveyorRuntime: Service, Sendable {
         self.store = store
         self.registry = registry
         self.configuration = configuration
+        self.middleware = middleware
         self.memory = memory ?? MemoryBudget(configuration.memory)
         self.logger = logger
         let bus = self.bus

@@ -5,24 +5,8 @@ import Hummingbird
 extension ConveyorServer {
     /// Open routes: health, metrics, the dashboard and the OpenAPI document.
     func addSystemRoutes(to router: Router<ServerContext>) {
-        router.get("health") { _, _ in
-            let report = await self.health()
-            return try JSONBody.response(report, status: report.status == .unhealthy ? .serviceUnavailable : .ok)
-        }
-        router.get("health/live") { _, _ in
-            try JSONBody.response(HealthReport(checks: ["process": .init(status: .healthy, detail: "running")]))
-        }
-        router.get("health/ready") { _, _ in
-            let report = await self.health()
-            let ready = report.checks["store"]?.status == .healthy && !self.isDraining
-            let status: HealthStatus = ready ? (report.status == .unhealthy ? .degraded : report.status) : .unhealthy
-            return try JSONBody.response(HealthReport(checks: report.checks, status: status), status: ready ? .ok : .serviceUnavailable)
-        }
-        router.get("metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: try await self.metrics.scrape())))
-        }
+        MonitorRoutes(runtime: runtime, metrics: metrics, role: "server", draining: { [weak self] in self?.isDraining ?? true })
+            .addRoutes(to: router)
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }

@@ -40,9 +40,11 @@ final class TestServer: Sendable {
     ) async throws -> TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let runtime = try ConveyorRuntime(store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, logger: logger)
+        let metrics = ConveyorMetrics()
+        let runtime = try ConveyorRuntime(
+            store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, middleware: [metrics.jobs], logger: logger)
         let tokens = try await TokenAuthority(secret: secret, policy: tokenPolicy)
-        let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, logger: logger)
+        let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, metrics: metrics, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let services = server.services(runWorkers: runWorkers) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)

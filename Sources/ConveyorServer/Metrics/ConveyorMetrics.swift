@@ -1,25 +1,22 @@
-import Conveyor
+public import Conveyor
 import CoreMetrics
 import Foundation
-import Hummingbird
 import Metrics
 import Prometheus
-import ServiceLifecycle
-import Synchronization
 
-/// `/metrics`: swift-metrics objects on a Prometheus registry of this server's own (so tests
-/// can run several servers in one process). Counters and histograms follow this process's job
-/// events and HTTP requests; store-wide gauges (jobs by state, queue depth) and the memory
-/// budget are read at scrape time, so every node of a shared PostgreSQL reports the same totals.
-final class ServerMetrics: Service, Sendable {
+/// What `/metrics` shows, on a Prometheus registry of its own (so one process can hold several
+/// servers, as tests do). Job counters and durations are recorded by ``jobs``, the middleware to
+/// give the runtime, in whichever process runs the job; HTTP by the server; store-wide gauges
+/// (jobs by state, queue depth) and the memory budget are read at scrape time, so every node of
+/// a shared PostgreSQL reports the same totals.
+public final class ConveyorMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
-    private let runtime: ConveyorRuntime
-    private let events: AsyncStream<JobEvent>
-    private let started = Mutex<[JobID: ContinuousClock.Instant]>([:])
+    /// The runtime's middleware recording job metrics here:
+    /// `ConveyorRuntime(store:plugins:middleware: [metrics.jobs])`.
+    public let jobs: JobMetrics
 
-    init(runtime: ConveyorRuntime) {
-        self.runtime = runtime
+    public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["conveyor_job_duration_seconds"] = [
             .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15),
@@ -30,42 +27,18 @@ final class ServerMetrics: Service, Sendable {
             .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
         ]
         self.factory = factory
-        events = runtime.events()
+        jobs = JobMetrics(factory: factory)
     }
 
     var middleware: HTTPMetricsMiddleware { HTTPMetricsMiddleware(factory: factory) }
 
-    /// Follows job events until shutdown.
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            for await event in self.events { self.record(event) }
-        }
-    }
-
-    private func record(_ event: JobEvent) {
-        guard case .stateChanged(let change) = event else { return }
-        let type = change.type
-        switch change.status {
-        case .running:
-            started.withLock { $0[change.jobID] = .now }
-        case .completed, .failed, .cancelled, .queued, .scheduled:
-            let start = started.withLock { $0.removeValue(forKey: change.jobID) }
-            if change.status == .queued || change.status == .scheduled, start == nil {
-                Counter(label: "conveyor_jobs_enqueued_total", dimensions: [("type", type)], factory: factory).increment()
-                return
-            }
-            let outcome = change.status == .queued || change.status == .scheduled ? "retried" : change.status.rawValue
-            Counter(label: "conveyor_jobs_finished_total", dimensions: [("type", type), ("status", outcome)], factory: factory).increment()
-            if let start {
-                Timer(label: "conveyor_job_duration_seconds", dimensions: [("type", type)], factory: factory).recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-            }
-        case .waiting:
-            break
-        }
+    /// Whether `runtime` records its jobs here.
+    func isRecording(_ runtime: ConveyorRuntime) -> Bool {
+        runtime.middleware.contains { ($0 as? JobMetrics) === jobs }
     }
 
     /// The Prometheus text: gauges refreshed from the store and the budget, then everything.
-    func scrape() async throws -> String {
+    func scrape(_ runtime: ConveyorRuntime) async throws -> String {
         let stats = try await runtime.store.stats(now: Date())
         for status in JobStatus.allCases {
             Gauge(label: "conveyor_jobs", dimensions: [("state", status.rawValue)], factory: factory).record(stats.count(status))
