@@ -66,7 +66,10 @@ let package = Package(
         // Durable stores.
         .target(
             name: "ConveyorSQLite",
-            dependencies: ["Conveyor", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Conveyor", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
 

@@ -38,11 +38,21 @@ extension PostgresJobStore {
         return try await PostgresColumns.jobs(rows).first
     }
 
-    /// Writes a moved job back over `old` (a row this transaction has locked).
+    /// Writes a moved job back over `old` (a row this transaction has locked); a job that ended
+    /// is announced to the other processes when the transaction commits.
     func write(_ job: Job, from old: Job, on connection: PostgresConnection) async throws {
         guard try await scalar(PostgresColumns.update(job, from: old.status), as: Int.self, on: connection) != nil else {
             throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again")
         }
+        guard job.status.isTerminal else { return }
+        var binds = PostgresBindings()
+        binds.append(job.id.uuid)
+        binds.append(job.status.rawValue)
+        binds.append(job.sequence)
+        binds.append(origin)
+        let moved = "(SELECT $1::uuid AS id, $2::text AS state, $3::int8 AS sequence) moved"
+        try await connection.execute(
+            PostgresQuery(unsafeSQL: "SELECT " + PostgresFinishedNotice.send(endedIn: moved, origin: "$4::text"), binds: binds), logger: logger)
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {

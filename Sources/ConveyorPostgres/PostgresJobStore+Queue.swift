@@ -117,7 +117,7 @@ extension PostgresJobStore {
     private func settle(_ outcomes: [JobOutcome], andClaim request: ClaimRequest?, doing action: String)
         async throws -> (applied: Set<JobID>, claimed: [Job])
     {
-        let turn = PostgresTurn(outcomes, request)
+        let turn = PostgresTurn(outcomes, request, origin: origin)
         // Prepared once per connection, so PostgreSQL stops planning the statement every turn
         // (a sixth of its time); not with notify=off, the mode for PgBouncer's transaction
         // pooling, where a prepared statement may not be on the next transaction's connection.

@@ -12,7 +12,8 @@ import PostgresNIO
 /// work ready send `pg_notify`, and every store LISTENs, so idle workers wake at once (polling is
 /// the fallback, and the only way with `notify=off`). Connections lost are re-opened with backoff
 /// by the pool; a call that cannot get one in ``requestTimeout`` fails and the runtime tries again.
-/// Progress reports travel the same way, so a server shows progress of jobs running elsewhere.
+/// Progress reports and finished jobs travel the same way, so a server shows the progress and
+/// outcome of jobs running elsewhere.
 public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, ClosableStore, Sendable {
     /// Where it connects (prints without the password).
     public let options: PostgresStoreOptions
@@ -26,7 +27,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
     let client: PostgresClient
     let logger: Logger
     let wakeup: WakeupBroadcaster
-    let events: Broadcast<JobEvent>
+    let events: SharedEventFeed
     /// Tags this store's progress notifications, so its own listener skips them.
     let origin: String
     private let background: Task<Void, Never>
@@ -48,7 +49,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
         poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: try probe.clientConfiguration(), backgroundLogger: poolLogger)
         let wakeup = WakeupBroadcaster()
-        let events = Broadcast<JobEvent>(buffer: 1024)
+        let events = SharedEventFeed()
         let origin = UUID().uuidString
         let background = Task {
             await withDiscardingTaskGroup { group in
@@ -65,7 +66,7 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
 
     private init(
         options: PostgresStoreOptions, applied: [String], version: String, requestTimeout: Duration,
-        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: Broadcast<JobEvent>, origin: String,
+        client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: SharedEventFeed, origin: String,
         background: Task<Void, Never>
     ) {
         self.options = options
@@ -95,8 +96,8 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
         wakeup.stream()
     }
 
-    public func sharedEvents() -> AsyncStream<JobEvent> {
-        events.stream()
+    public func sharedEvents(wanted: @escaping @Sendable () -> Bool) -> AsyncStream<JobEvent> {
+        events.stream(wanted: wanted)
     }
 }
 

@@ -4,7 +4,8 @@ import Logging
 import PostgresNIO
 
 /// Holds one connection LISTENing on ``channel``, turning each notification into a wake-up of
-/// this process's workers, and on the progress channel, passing other processes' reports on. A lost connection is re-opened with backoff (0.1 s doubling to 5 s);
+/// this process's workers, and on the progress and ended-jobs channels, passing other
+/// processes' events on. A lost connection is re-opened with backoff (0.1 s doubling to 5 s);
 /// reconnecting also wakes the workers, since notifications sent meanwhile were missed.
 struct PostgresListener {
     /// What writers `pg_notify` when jobs become ready.
@@ -12,7 +13,7 @@ struct PostgresListener {
 
     var client: PostgresClient
     var wakeup: WakeupBroadcaster
-    var events: Broadcast<JobEvent>
+    var events: SharedEventFeed
     /// This store's own id: its own progress reports come back and are skipped.
     var origin: String
     var options: PostgresStoreOptions
@@ -26,14 +27,20 @@ struct PostgresListener {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.channel) { wakeups in
                         try await connection.listen(on: PostgresProgressNotice.channel) { progress in
-                            wakeup.signal()
-                            try await withThrowingDiscardingTaskGroup { group in
-                                group.addTask {
-                                    for try await _ in wakeups { wakeup.signal() }
+                            try await connection.listen(on: PostgresFinishedNotice.channel) { ended in
+                                wakeup.signal()
+                                try await withThrowingDiscardingTaskGroup { group in
+                                    group.addTask {
+                                        for try await _ in wakeups { wakeup.signal() }
+                                        throw CancellationError()
+                                    }
+                                    group.addTask {
+                                        for try await notification in ended { await relayEnded(notification.payload) }
+                                        throw CancellationError()
+                                    }
+                                    for try await notification in progress { relay(notification.payload) }
                                     throw CancellationError()
                                 }
-                                for try await notification in progress { relay(notification.payload) }
-                                throw CancellationError()
                             }
                         }
                     }
@@ -52,10 +59,38 @@ struct PostgresListener {
     }
 
     private func relay(_ payload: String) {
-        guard events.hasListeners,
+        guard events.isWanted,
               let notice = try? JSONDecoder().decode(PostgresProgressNotice.self, from: Data(payload.utf8)),
               notice.origin != origin
         else { return }
         events.send(notice.event)
+    }
+
+    /// Jobs another process ended: read back (for their result or error) and passed on, when
+    /// anyone wants them. A job that moved again since (a retry) is told as the notice says it.
+    private func relayEnded(_ payload: String) async {
+        guard events.isWanted,
+              let notice = try? JSONDecoder().decode(PostgresFinishedNotice.self, from: Data(payload.utf8)),
+              notice.origin != origin
+        else { return }
+        let ids = notice.jobs.map(\.id)
+        let (client, logger) = (client, logger)
+        let read = try? await PostgresFailure.mapping(options, timeout: .seconds(15), doing: "read ended jobs") {
+            try await client.withConnection { connection in
+                try await PostgresColumns.jobs(connection.query(
+                    "SELECT \(unescaped: PostgresColumns.job) FROM conveyor_jobs WHERE id = ANY(\(ids)::uuid[])", logger: logger))
+            }
+        }
+        let jobs = Dictionary((read ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for ended in notice.jobs {
+            let id = JobID(ended.id)
+            guard let status = JobStatus(rawValue: ended.state) else { continue }
+            if let job = jobs[id], job.sequence == ended.sequence {
+                events.send(.stateChanged(JobStateChange(job, timestamp: job.finishedAt ?? Date())))
+            } else if let job = jobs[id] {
+                events.send(.stateChanged(JobStateChange(
+                    jobID: id, type: job.type, queue: job.queue, status: status, attempt: job.attempts, sequence: ended.sequence)))
+            }
+        }
     }
 }

@@ -11,7 +11,8 @@ struct PostgresTurn: Sendable {
     let bindings: PostgresBindings
     let onlyQueues: Bool
 
-    init(_ outcomes: [JobOutcome], _ request: ClaimRequest?) {
+    /// `origin`: the sending store, named in the notices of jobs that ended.
+    init(_ outcomes: [JobOutcome], _ request: ClaimRequest?, origin: String) {
         // Each outcome's effect, column by column; arrays cannot hold NULLs here, so every value
         // that may be absent travels with a flag.
         let effects = outcomes.map(OutcomeEffect.init)
@@ -38,6 +39,7 @@ struct PostgresTurn: Sendable {
         binds.append(request?.now ?? Date())
         binds.append(request?.workerID ?? "")
         binds.append(request?.leaseExpiresAt ?? Date())
+        binds.append(origin)
         if let queues = request?.queues { binds.append(queues) }
         bindings = binds
         onlyQueues = request?.queues != nil
@@ -56,7 +58,7 @@ struct PostgresTurn: Sendable {
         func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
     }
 
-    /// The prepared form claiming only from the worker's queues (`$23`).
+    /// The prepared form claiming only from the worker's queues (`$24`).
     struct SomeQueues: PostgresPreparedStatement {
         static let sql = PostgresTurn.someQueuesSQL
         let bindings: PostgresBindings
@@ -95,14 +97,15 @@ struct PostgresTurn: Sendable {
                 AS v(id, worker, state, attempts_change, keeps_error, has_error, error, code, permanent, has_result, result,
                     has_run_at, run_at, has_finished, finished_at, has_progress, progress)
             WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker
-            RETURNING j.id, j.queue, j.state, j.finished_at
+            RETURNING j.id, j.queue, j.state, j.finished_at, j.sequence
         ), settled AS (
             SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) AS requeued,
                 CASE WHEN bool_or(state = 'queued') THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
-                set_config('\(PostgresSchema.countedSetting)', 'on', true) AS counted
+                set_config('\(PostgresSchema.countedSetting)', 'on', true) AS counted,
+                \(PostgresFinishedNotice.send(endedIn: "done", origin: "$23::text")) AS told
             FROM done
         ), ready AS (
-            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($23::text[])" : "") GROUP BY queue HAVING sum(n) > 0
+            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($24::text[])" : "") GROUP BY queue HAVING sum(n) > 0
             EXCEPT SELECT queue FROM conveyor_paused_queues
         ), picked AS (
             SELECT c.id FROM ready

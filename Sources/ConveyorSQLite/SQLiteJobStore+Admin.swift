@@ -4,12 +4,14 @@ import GRDB
 
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
-        try await write { db in
+        let cancelled = try await write { db in
             let job = try Self.job(id, in: db)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
             if let job { try Self.write(cancelled, from: job, in: db) }
             return cancelled
         }
+        ended.noteOwn([id])
+        return cancelled
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {

@@ -58,17 +58,19 @@ extension SQLiteJobStore {
 
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
         guard !outcomes.isEmpty else { return [] }
-        let (applied, requeued) = try await write { db in try Self.complete(outcomes, in: db) }
+        let (applied, requeued, ended) = try await write { db in try Self.complete(outcomes, in: db) }
+        self.ended.noteOwn(ended)
         if requeued { wakeup.signal() }
         return applied
     }
 
     /// Both in one transaction: one commit and one trip to the writer per worker turn.
     public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
-        let (applied, requeued, claimed) = try await write { db in
-            let (applied, requeued) = try Self.complete(outcomes, in: db)
-            return (applied, requeued, try Self.claim(request, in: db))
+        let (applied, requeued, ended, claimed) = try await write { db in
+            let (applied, requeued, ended) = try Self.complete(outcomes, in: db)
+            return (applied, requeued, ended, try Self.claim(request, in: db))
         }
+        self.ended.noteOwn(ended)
         if requeued { wakeup.signal() }
         return (applied, claimed)
     }
@@ -116,10 +118,11 @@ extension SQLiteJobStore {
 
     /// Applies outcomes whose worker still holds the lease, as their ``OutcomeEffect``s say, in
     /// chunks of one statement each; also says whether any job went back to the queue, so waiting
-    /// workers are woken.
-    private static func complete(_ outcomes: [JobOutcome], in db: Database) throws -> (Set<JobID>, Bool) {
+    /// workers are woken, and which jobs ended.
+    private static func complete(_ outcomes: [JobOutcome], in db: Database) throws -> (Set<JobID>, Bool, [JobID]) {
         var applied: Set<JobID> = []
         var requeued = false
+        var ended: [JobID] = []
         var counts = SQLiteCounts()
         var rest = outcomes[...]
         while !rest.isEmpty {
@@ -140,11 +143,12 @@ extension SQLiteJobStore {
                 counts.move(queue: row[1], from: .running, to: status)
                 if let finished = row[3] as Int64? { counts.finishedAt(SQLiteColumns.date(finished)) }
                 if status == .queued { requeued = true }
+                if status.isTerminal { ended.append(id) }
             }
             rest = rest.dropFirst(size)
         }
         try counts.write(db)
-        return (applied, requeued)
+        return (applied, requeued, ended)
     }
 
     /// Settles `rows` jobs in one statement; each row is (id, worker, then an ``OutcomeEffect``'s
@@ -218,10 +222,16 @@ extension SQLiteJobStore {
                     WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?)
                     """),
                 arguments: [SQLiteColumns.micros(now)])
-            for job in lapsed { try Self.write(JobTransitions.rescue(job, now: now), from: job, in: db) }
-            return lapsed.count
+            var ended: [JobID] = []
+            for job in lapsed {
+                let rescued = JobTransitions.rescue(job, now: now)
+                try Self.write(rescued, from: job, in: db)
+                if rescued.status.isTerminal { ended.append(job.id) }
+            }
+            return (lapsed.count, ended)
         }
-        if rescued > 0 { wakeup.signal() }
-        return rescued
+        ended.noteOwn(rescued.1)
+        if rescued.0 > 0 { wakeup.signal() }
+        return rescued.0
     }
 }

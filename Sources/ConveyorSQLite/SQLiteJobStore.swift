@@ -8,7 +8,7 @@ import GRDB
 /// immediate transaction, so several processes sharing the file claim atomically and never
 /// run the same job twice. Claims and completions are batched into one transaction each.
 /// Opening checks the file before touching it and migrates the schema.
-public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sendable {
+public final class SQLiteJobStore: JobStore, JobWakeupSource, JobEventSource, ClosableStore, Sendable {
     /// The absolute path of the database file.
     public let path: String
     /// Migrations this open applied (empty when the schema was current): what `conveyor migrate` reports.
@@ -19,6 +19,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
     let pool: DatabasePool
     let checkpointer: SQLiteCheckpointer
     let wakeup = WakeupBroadcaster()
+    let ended = SQLiteEndedFeed()
 
     /// Opens (creating if missing) and migrates the database at `path`, relative to the
     /// working directory unless absolute. Throws `ConveyorError(.storeUnavailable)` with one
@@ -48,6 +49,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
     }
 
     public func close() async throws {
+        ended.stop()
         try checkpointer.close()
         try pool.close()
     }
@@ -55,6 +57,29 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, ClosableStore, Sen
     public func wakeups() -> AsyncStream<Void> {
         wakeup.stream()
     }
+
+    /// Jobs that other processes sharing the file ended (see ``SQLiteEndedFeed``), told about
+    /// two to three seconds after they finished. Progress reports stay in their own process.
+    public func sharedEvents(wanted: @escaping @Sendable () -> Bool) -> AsyncStream<JobEvent> {
+        let stream = ended.feed.stream(wanted: wanted)
+        ended.start { [weak self] cursor, until in
+            guard let self else { return [] }
+            return try await self.read { db in
+                try SQLiteColumns.jobs(
+                    db.cachedStatement(sql: """
+                        SELECT \(SQLiteColumns.job) FROM jobs
+                        WHERE state IN \(SQLiteColumns.terminalStates) AND finished_at IS NOT NULL
+                            AND (finished_at, id) > (?, ?) AND finished_at <= ?
+                        ORDER BY finished_at, id LIMIT \(Self.endedPage)
+                        """),
+                    arguments: [cursor.finishedAt, cursor.id, until])
+            }
+        }
+        return stream
+    }
+
+    /// Ended jobs the change feed reads at a time.
+    static let endedPage = 500
 }
 
 extension JobQueueStore where Self == SQLiteJobStore {

@@ -29,6 +29,31 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         ]
     }
 
+    /// Two stores on one file or database, as two processes sharing it open them: for what one
+    /// process learns from another through the store (``JobEventSource``).
+    struct Pair: Sendable, CustomTestStringConvertible {
+        let name: String
+        let make: @Sendable () async throws -> (any JobStore, any JobStore)
+        var testDescription: String { name }
+    }
+
+    static let pairs: [Pair] = [
+        Pair(name: "sqlite") {
+            let path = try temporaryPath("shared.db")
+            return (try SQLiteJobStore(path: path), try SQLiteJobStore(path: path))
+        }
+    ] + postgresPair
+
+    private static var postgresPair: [Pair] {
+        if case .skipped = PostgresTestServer.shared { return [] }
+        return [
+            Pair(name: "postgres") {
+                guard let url = try await PostgresTestServer.freshDatabase() else { throw PostgresTestError(message: "no PostgreSQL") }
+                return (try await PostgresJobStore.connect(PostgresStoreOptions(url: url)), try await PostgresJobStore.connect(PostgresStoreOptions(url: url)))
+            }
+        ]
+    }
+
     /// A fresh path in a fresh directory under the system's temporary folder.
     static func temporaryPath(_ name: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-tests-\(UUID().uuidString)")

@@ -124,12 +124,13 @@ public final class ConveyorRuntime: Service, Sendable {
         logger.info("Conveyor workers stopped", metadata: ["worker": .string(configuration.workerID)])
     }
 
-    /// Re-emits on ``events()`` what other processes publish through the store (progress sent
-    /// by PostgreSQL NOTIFY), until cancelled. `run()` does this itself; a process that runs no
+    /// Re-emits on ``events()`` what other processes publish through the store (``JobEventSource``:
+    /// their jobs' progress and outcomes), while anyone listens, until cancelled. `run()` does this itself; a process that runs no
     /// workers — an API server in front of `conveyor worker`s — runs it on its own.
     public func relaySharedEvents() async {
         guard let source = store as? any JobEventSource else { return }
-        for await event in source.sharedEvents() where bus.hasSubscribers { bus.emit(event) }
+        let bus = bus
+        for await event in source.sharedEvents(wanted: { bus.hasSubscribers }) where bus.hasSubscribers { bus.emit(event) }
     }
 
     /// Begins a graceful drain: no new claims; running jobs get `drainTimeout` to finish,

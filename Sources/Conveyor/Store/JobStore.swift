@@ -69,12 +69,15 @@ public protocol JobWakeupSource: Sendable {
     func wakeups() -> AsyncStream<Void>
 }
 
-/// A store shared by several processes that carries progress reports between them (via
-/// LISTEN/NOTIFY on PostgreSQL), so a server shows the progress of jobs running on other machines.
+/// A store shared by several processes that carries job events between them — NOTIFY on
+/// PostgreSQL, a change feed over the jobs table on SQLite — so a server shows the progress and
+/// outcome of jobs that `conveyor worker`s and other nodes run, with no poll per subscription.
 public protocol JobEventSource: Sendable {
-    /// Progress events of jobs run by *other* processes sharing the store; this process's own
-    /// events come from its runtime already.
-    func sharedEvents() -> AsyncStream<JobEvent>
+    /// Events of jobs moved by *other* processes sharing the store (this process's own come from
+    /// its runtime already): each job's end (`completed`, `failed`, `cancelled`, with its result
+    /// or error) and, where the store carries them, progress reports. `wanted` says whether
+    /// anyone would look at them now; while it says no, the store does no work for them.
+    func sharedEvents(wanted: @escaping @Sendable () -> Bool) -> AsyncStream<JobEvent>
 }
 
 /// A store holding resources (files, connections) to close at shutdown.

@@ -47,20 +47,17 @@ final class WebSocketHub: Sendable {
 
     var connectionCount: Int { state.withLock { $0.connections.count } }
 
-    /// Delivers events and, once a second, changed queue/memory stats and the outcome of
-    /// subscribed jobs that run in other processes. Returns when cancelled.
+    /// Delivers events — this process's, and those the store carries from other processes (the
+    /// runtime relays them) — and, once a second, changed queue/memory stats. Returns when cancelled.
     func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await event in self.events { self.deliver(event) }
             }
             group.addTask {
-                var tick = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
-                    tick += 1
                     await self.publishStats()
-                    if tick % 2 == 0 { await self.pollSubscribedJobs() }
                 }
             }
         }
@@ -127,18 +124,6 @@ final class WebSocketHub: Sendable {
                 guard (queue ? connection.sentQueueStats : connection.sentMemoryStats) != text else { continue }
                 if queue { state.connections[id]?.sentQueueStats = text } else { state.connections[id]?.sentMemoryStats = text }
                 connection.outbox.yield(.text(text))
-            }
-        }
-    }
-
-    /// Jobs finished by another process (a `conveyor worker`, another node) raise no event
-    /// here; their subscribers learn the outcome from the store.
-    private func pollSubscribedJobs() async {
-        let ids = state.withLock { Array($0.byJob.keys.prefix(200)) }
-        for id in ids {
-            guard let job = try? await runtime.store.job(id), job.status.isTerminal else { continue }
-            finish(id) {
-                ServerMessage.finished(job)
             }
         }
     }
