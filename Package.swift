@@ -17,18 +17,14 @@ let package = Package(
         .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorStores", targets: ["ConveyorStores"]),
         .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
-        .library(name: "Diagnostics", targets: ["Diagnostics"]),
-        .library(name: "VideoDownload", targets: ["VideoDownload"]),
-        .library(name: "MediaProbe", targets: ["MediaProbe"]),
-        .library(name: "TelegramUpload", targets: ["TelegramUpload"]),
-        .library(name: "EmailDelivery", targets: ["EmailDelivery"]),
-        .library(name: "ETL", targets: ["ETL"]),
+        .library(name: "ConveyorServer", targets: ["ConveyorServer"]),
+        .library(name: "ConveyorDiagnostics", targets: ["ConveyorDiagnostics"]),
+        .library(name: "ConveyorVideoDownload", targets: ["ConveyorVideoDownload"]),
+        .library(name: "ConveyorMediaProbe", targets: ["ConveyorMediaProbe"]),
+        .library(name: "ConveyorTelegramUpload", targets: ["ConveyorTelegramUpload"]),
+        .library(name: "ConveyorEmailDelivery", targets: ["ConveyorEmailDelivery"]),
+        .library(name: "ConveyorETL", targets: ["ConveyorETL"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
-        .executable(name: "custom-handler", targets: ["CustomHandler"]),
-        .executable(name: "video-to-telegram", targets: ["VideoToTelegram"]),
-        .executable(name: "media-bench", targets: ["MediaBench"]),
-        .executable(name: "etl-bench", targets: ["ETLBench"]),
-        .executable(name: "server-bench", targets: ["ServerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -98,27 +94,27 @@ let package = Package(
         .target(name: "ConveyorCurl", dependencies: ["Conveyor", "CCurl"], swiftSettings: strict),
 
         // Handler plugins (library targets, not SwiftPM build plugins).
-        .target(name: "Diagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
+        .target(name: "ConveyorDiagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
         .target(
-            name: "VideoDownload", dependencies: ["Conveyor", "ConveyorCurl", .product(name: "Crypto", package: "swift-crypto")],
+            name: "ConveyorVideoDownload", dependencies: ["Conveyor", "ConveyorCurl", .product(name: "Crypto", package: "swift-crypto")],
             path: "Plugins/VideoDownload", swiftSettings: strict
         ),
         .target(
-            name: "MediaProbe", dependencies: ["Conveyor", "VideoDownload", "CFFmpeg"],
+            name: "ConveyorMediaProbe", dependencies: ["Conveyor", "ConveyorVideoDownload", "CFFmpeg"],
             path: "Plugins/MediaProbe", swiftSettings: strict
         ),
         .target(
-            name: "ETL",
+            name: "ConveyorETL",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "ConveyorPostgres", "VideoDownload", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgres", "ConveyorVideoDownload", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Plugins/ETL", swiftSettings: strict
         ),
-        .target(name: "EmailDelivery", dependencies: ["Conveyor", "ConveyorCurl"], path: "Plugins/EmailDelivery", swiftSettings: strict),
+        .target(name: "ConveyorEmailDelivery", dependencies: ["Conveyor", "ConveyorCurl"], path: "Plugins/EmailDelivery", swiftSettings: strict),
         .target(
-            name: "TelegramUpload", dependencies: ["Conveyor", "ConveyorCurl", "VideoDownload", "MediaProbe"],
+            name: "ConveyorTelegramUpload", dependencies: ["Conveyor", "ConveyorCurl", "ConveyorVideoDownload", "ConveyorMediaProbe"],
             path: "Plugins/TelegramUpload", swiftSettings: strict
         ),
 
@@ -138,8 +134,8 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorServer", "Diagnostics", "VideoDownload", "MediaProbe", "TelegramUpload",
-                "EmailDelivery", "ETL",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorServer", "ConveyorDiagnostics", "ConveyorVideoDownload", "ConveyorMediaProbe", "ConveyorTelegramUpload",
+                "ConveyorEmailDelivery", "ConveyorETL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -151,14 +147,14 @@ let package = Package(
         // What the benchmark binaries share (RSS from /proc).
         .target(name: "BenchSupport", path: "Benchmarks/Support", swiftSettings: strict),
         .executableTarget(
-            name: "ETLBench",
+            name: "etl-bench",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ETL", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Conveyor", "ConveyorTesting", "ConveyorETL", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ETLBench", swiftSettings: strict
         ),
         .executableTarget(
-            name: "ServerBench",
+            name: "server-bench",
             dependencies: [
                 "Conveyor", "ConveyorServer", "BenchSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "Logging", package: "swift-log"),
@@ -167,18 +163,18 @@ let package = Package(
             path: "Benchmarks/ServerBench", swiftSettings: strict
         ),
         .executableTarget(
-            name: "MediaBench",
+            name: "media-bench",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ConveyorCurl", "VideoDownload", "MediaProbe", "TelegramUpload", "BenchSupport",
+                "Conveyor", "ConveyorTesting", "ConveyorCurl", "ConveyorVideoDownload", "ConveyorMediaProbe", "ConveyorTelegramUpload", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/MediaBench", swiftSettings: strict
         ),
-        .executableTarget(name: "CustomHandler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
+        .executableTarget(name: "custom-handler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
         .executableTarget(
-            name: "VideoToTelegram",
+            name: "video-to-telegram",
             dependencies: [
-                "Conveyor", "ConveyorStores", "TelegramUpload", "VideoDownload",
+                "Conveyor", "ConveyorStores", "ConveyorTelegramUpload", "ConveyorVideoDownload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Samples/VideoToTelegram", swiftSettings: strict
@@ -187,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "ConveyorTests",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "Diagnostics",
+                "Conveyor", "ConveyorTesting", "ConveyorDiagnostics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -209,32 +205,32 @@ let package = Package(
         .testTarget(
             name: "VideoDownloadTests",
             dependencies: [
-                "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport",
+                "ConveyorVideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MediaProbeTests",
-            dependencies: ["MediaProbe", "VideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport", "CFFmpeg"],
+            dependencies: ["ConveyorMediaProbe", "ConveyorVideoDownload", "ConveyorCurl", "Conveyor", "ConveyorTesting", "TestSupport", "CFFmpeg"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TelegramUploadTests",
             dependencies: [
-                "TelegramUpload", "VideoDownload", "MediaProbe", "Conveyor", "ConveyorTesting", "TestSupport",
+                "ConveyorTelegramUpload", "ConveyorVideoDownload", "ConveyorMediaProbe", "Conveyor", "ConveyorTesting", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 // The sample binary's tests run it as a process.
-                "VideoToTelegram",
+                "video-to-telegram",
             ],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "EmailDeliveryTests", dependencies: ["EmailDelivery", "Conveyor", "ConveyorTesting", "TestSupport"], swiftSettings: strict
+            name: "EmailDeliveryTests", dependencies: ["ConveyorEmailDelivery", "Conveyor", "ConveyorTesting", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(
             name: "ETLTests",
-            dependencies: ["ETL", "Conveyor", "ConveyorPostgres", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConveyorETL", "Conveyor", "ConveyorPostgres", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
@@ -242,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "ConveyorServerTests",
             dependencies: [
-                "ConveyorServer", "Conveyor", "ConveyorTesting", "ConveyorSQLite", "Diagnostics", "TestSupport",
+                "ConveyorServer", "Conveyor", "ConveyorTesting", "ConveyorSQLite", "ConveyorDiagnostics", "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 // CLI tests run the real binary against a real server.
@@ -250,14 +246,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ConveyorTesting"], swiftSettings: strict),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["ConveyorDiagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(
             name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(
             name: "ConveyorPostgresTests",
             dependencies: [
-                "Conveyor", "ConveyorPostgres", "ConveyorTesting", "Diagnostics", "TestSupport",
+                "Conveyor", "ConveyorPostgres", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
                 // Fault tests run the real binary.
                 "conveyor",
             ],
@@ -266,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "ConveyorSQLiteTests",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "Diagnostics", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorSQLite", "ConveyorDiagnostics", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 // Crash and bad-input tests run the real binary.
                 "conveyor",
             ],

@@ -2,7 +2,7 @@ import ArgumentParser
 import BenchSupport
 import Conveyor
 import ConveyorTesting
-import ETL
+import ConveyorETL
 import Foundation
 
 /// `etl-bench --rows N [--postgres URL]`: CSV → SQLite (or PostgreSQL) through the `etl` job — rows per second, and peak RSS

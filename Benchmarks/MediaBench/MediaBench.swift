@@ -3,8 +3,8 @@ import BenchSupport
 import Conveyor
 import ConveyorCurl
 import Foundation
-import MediaProbe
-import VideoDownload
+import ConveyorMediaProbe
+import ConveyorVideoDownload
 
 /// Measures the media plugins against the tools people would otherwise use: `curl` for
 /// downloads, `ffprobe` for probing, and the process's RSS against the memory budget.

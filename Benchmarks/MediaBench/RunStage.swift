@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorTesting
-import VideoDownload
+import ConveyorVideoDownload
 
 /// Runs the download stage once with a real context and its own budget; returns the bytes downloaded.
 func runStage(_ stage: DownloadVideo<String>, _ url: String, limits: MemoryLimits) async throws -> Int {

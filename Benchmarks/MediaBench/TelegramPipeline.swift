@@ -3,8 +3,8 @@ import BenchSupport
 import Conveyor
 import Foundation
 import Logging
-import TelegramUpload
-import VideoDownload
+import ConveyorTelegramUpload
+import ConveyorVideoDownload
 
 /// `telegram URL --api URL --jobs N --concurrency C`: the whole `video-to-telegram` pipeline
 /// against a Bot API (the double in `--bench` mode): time per stage, and peak RSS growth against

@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorPostgres
-import VideoDownload
+import ConveyorVideoDownload
 
 /// Where rows come from: a CSV or JSON Lines file (a path under the ETL directory, or an
 /// http(s) URL), or a query on a SQLite or PostgreSQL database.

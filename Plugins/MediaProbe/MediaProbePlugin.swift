@@ -1,5 +1,5 @@
 public import Conveyor
-public import VideoDownload
+public import ConveyorVideoDownload
 
 /// Reads media metadata and makes thumbnails with libavformat, from memory: the `media-probe`
 /// job type and the `ProbeMedia` stage for pipelines.

@@ -1,5 +1,5 @@
 public import Conveyor
-public import VideoDownload
+public import ConveyorVideoDownload
 
 /// The pipeline stage that reads a downloaded video's metadata and makes its thumbnail, from
 /// memory. Media FFmpeg cannot read — or a file without a video stream — fails permanently here,

@@ -1,4 +1,4 @@
-public import VideoDownload
+public import ConveyorVideoDownload
 
 /// A downloaded video with what the probe learned: what the upload stage needs to send it well.
 public struct ProbedVideo<Request: Sendable>: Sendable {

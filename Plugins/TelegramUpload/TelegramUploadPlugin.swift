@@ -1,6 +1,6 @@
 public import Conveyor
-public import MediaProbe
-public import VideoDownload
+public import ConveyorMediaProbe
+public import ConveyorVideoDownload
 
 /// Sends videos to Telegram: registers the `video-to-telegram` pipeline. Its `UploadToTelegram`
 /// stage can end pipelines of your own whose request is a `TelegramDestination`.

@@ -1,6 +1,6 @@
 public import Conveyor
-public import MediaProbe
-public import VideoDownload
+public import ConveyorMediaProbe
+public import ConveyorVideoDownload
 
 /// The headline pipeline: `video-to-telegram {url, chatId, caption?, parseMode?}` →
 /// `{messageId, chatId, fileId, migratedFrom?}`.

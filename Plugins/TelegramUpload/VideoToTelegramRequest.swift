@@ -1,4 +1,4 @@
-public import VideoDownload
+public import ConveyorVideoDownload
 
 /// The `video-to-telegram` payload: `{url, chatId, caption?, parseMode?}`. Decoding checks every
 /// field, so a bad payload is refused at enqueue with the field named

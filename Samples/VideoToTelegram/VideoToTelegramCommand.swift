@@ -4,8 +4,8 @@ import Conveyor
 import ConveyorStores
 import Foundation
 import Logging
-import TelegramUpload
-import VideoDownload
+import ConveyorTelegramUpload
+import ConveyorVideoDownload
 
 @main
 struct VideoToTelegramCommand: AsyncParsableCommand {

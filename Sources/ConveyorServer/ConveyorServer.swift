@@ -81,13 +81,30 @@ public final class ConveyorServer: Sendable {
     /// first (the server still answers, with 503 for new jobs), then WebSockets close with
     /// 1001, then the listener stops.
     public func services(runWorkers: Bool, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> [any Service] {
-        var services: [any Service] = [application(onServerRunning: onServerRunning), HubService(server: self)]
-        services.append(runWorkers ? runtime : EventRelayService(runtime: runtime))
-        return services
+        [application(onServerRunning: onServerRunning)] + backgroundServices(runWorkers: runWorkers)
+    }
+
+    /// What runs beside the HTTP server when the routes are mounted on your own application
+    /// (``addRoutes(to:)``): the WebSocket hub, then the runtime (with `runWorkers`) or the relay
+    /// of other processes' events. Put them in your `ServiceGroup` after your application.
+    public func backgroundServices(runWorkers: Bool) -> [any Service] {
+        [HubService(server: self), runWorkers ? runtime : EventRelayService(runtime: runtime)]
     }
 
     func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
+        addRoutes(to: router)
+        return router
+    }
+
+    /// Mounts every route of the contract (the API under `/api`, `/ws`, `/health*`, `/metrics`,
+    /// `/openapi.json`, the dashboard at `/`) on `router` — yours, in your own Hummingbird
+    /// application — with this server's middleware (metrics, security headers, errors, auth on
+    /// `/api`) scoped to them. `/ws` needs the application to be built with a WebSocket upgrade
+    /// (`HTTP1WebSocketUpgradeChannel`, as ``application(onServerRunning:)`` does); and run
+    /// ``services(runWorkers:onServerRunning:)``'s hub and runtime, or the runtime alone, beside it.
+    public func addRoutes(to router: some RouterMethods<ServerContext>) {
+        let router = router.group()
         router.add(middleware: metrics.middleware)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
@@ -101,6 +118,5 @@ public final class ConveyorServer: Sendable {
         addQueueRoutes(to: api)
         addInfoRoutes(to: api)
         addDeadLetterRoutes(to: api)
-        return router
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Conveyor
-import Diagnostics
+import ConveyorDiagnostics
 import Foundation
 import ConveyorPostgres
 import ConveyorStores

@@ -1,10 +1,10 @@
 import Conveyor
-import Diagnostics
-import EmailDelivery
-import ETL
-import MediaProbe
-import TelegramUpload
-import VideoDownload
+import ConveyorDiagnostics
+import ConveyorEmailDelivery
+import ConveyorETL
+import ConveyorMediaProbe
+import ConveyorTelegramUpload
+import ConveyorVideoDownload
 
 /// The plugins `serve` and `worker` register: every handler that ships with Conveyor. The
 /// Telegram pipeline needs a bot token and email an SMTP server, so each is offered only when

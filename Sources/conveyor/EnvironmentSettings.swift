@@ -1,12 +1,12 @@
 import Conveyor
 import ConveyorServer
 import ConveyorStores
-import EmailDelivery
-import ETL
+import ConveyorEmailDelivery
+import ConveyorETL
 import Foundation
 import Logging
-import TelegramUpload
-import VideoDownload
+import ConveyorTelegramUpload
+import ConveyorVideoDownload
 
 /// The `CONVEYOR_*` variables of DESIGN §7 that shape a worker, read once at start. Each
 /// unreadable value is one problem line naming the variable, its value and what is allowed.

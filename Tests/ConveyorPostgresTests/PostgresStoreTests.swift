@@ -1,7 +1,7 @@
 import Conveyor
 import ConveyorPostgres
 import ConveyorTesting
-import Diagnostics
+import ConveyorDiagnostics
 import Foundation
 import Testing
 import TestSupport

@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorTesting
-import Diagnostics
+import ConveyorDiagnostics
 import Foundation
 import Logging
 import Synchronization

@@ -1,5 +1,5 @@
 import Conveyor
-import Diagnostics
+import ConveyorDiagnostics
 import Foundation
 import Synchronization
 import Testing

@@ -1,7 +1,7 @@
 import Conveyor
 import ConveyorPostgres
 import ConveyorTesting
-@testable import ETL
+@testable import ConveyorETL
 import Foundation
 import Testing
 import TestSupport

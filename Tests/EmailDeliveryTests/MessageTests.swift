@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorTesting
-@testable import EmailDelivery
+@testable import ConveyorEmailDelivery
 import Foundation
 import Testing
 

@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorTesting
-import EmailDelivery
+import ConveyorEmailDelivery
 import Foundation
 import Testing
 import TestSupport

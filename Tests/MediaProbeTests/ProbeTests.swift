@@ -3,10 +3,10 @@ import Conveyor
 import ConveyorCurl
 import ConveyorTesting
 import Foundation
-import MediaProbe
+import ConveyorMediaProbe
 import Testing
 import TestSupport
-import VideoDownload
+import ConveyorVideoDownload
 
 /// A fixture read into memory, as the download stage would leave it.
 func buffer(_ name: String) async throws -> MemoryBuffer {

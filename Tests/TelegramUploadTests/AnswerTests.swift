@@ -1,7 +1,7 @@
 import Conveyor
 import Foundation
 import Testing
-import TelegramUpload
+import ConveyorTelegramUpload
 import TestSupport
 
 @Suite("video-to-telegram: how each Bot API answer is treated")

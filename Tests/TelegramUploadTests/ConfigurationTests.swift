@@ -1,6 +1,6 @@
 import Conveyor
 import Testing
-import TelegramUpload
+import ConveyorTelegramUpload
 
 @Suite("Telegram settings, chat ids and captions")
 struct ConfigurationTests {

@@ -1,11 +1,11 @@
 import Conveyor
 import ConveyorTesting
 import Foundation
-import MediaProbe
+import ConveyorMediaProbe
 import Testing
-import TelegramUpload
+import ConveyorTelegramUpload
 import TestSupport
-import VideoDownload
+import ConveyorVideoDownload
 
 @Suite("video-to-telegram: failures before anything is uploaded")
 struct FailureTests {

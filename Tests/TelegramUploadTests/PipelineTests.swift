@@ -2,7 +2,7 @@ import Conveyor
 import Crypto
 import Foundation
 import Testing
-import TelegramUpload
+import ConveyorTelegramUpload
 import TestSupport
 
 @Suite("video-to-telegram: what Telegram receives")

@@ -1,7 +1,7 @@
 import Conveyor
 import Foundation
 import Testing
-import TelegramUpload
+import ConveyorTelegramUpload
 import TestSupport
 
 @Suite("video-to-telegram: the bot token never shows")

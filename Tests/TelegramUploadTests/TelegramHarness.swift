@@ -3,9 +3,9 @@ import ConveyorTesting
 import Foundation
 import Logging
 import Synchronization
-import TelegramUpload
+import ConveyorTelegramUpload
 import TestSupport
-import VideoDownload
+import ConveyorVideoDownload
 
 /// The media fixture server and the Bot API double, and a way to run one `video-to-telegram` job
 /// through a real runtime against them.

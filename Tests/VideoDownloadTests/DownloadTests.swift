@@ -5,7 +5,7 @@ import Crypto
 import Foundation
 import Testing
 import TestSupport
-import VideoDownload
+import ConveyorVideoDownload
 
 /// Loopback is where the fixture server lives; downloads refuse it unless allowed, as here.
 let loopbackAllowed = VideoDownloadConfiguration(destinations: .publicOnly(allowing: [try! AddressRange("127.0.0.1")]))

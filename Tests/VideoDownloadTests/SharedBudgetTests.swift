@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import Testing
 import TestSupport
-import VideoDownload
+import ConveyorVideoDownload
 
 /// A runtime with the download plugin on a memory store, for the length of `body`.
 func withDownloadRuntime<T>(

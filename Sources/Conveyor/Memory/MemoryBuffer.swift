@@ -1,4 +1,4 @@
-import Glibc
+import Foundation  // mmap and munmap, from the platform's C library on Linux and Darwin
 import Synchronization
 
 /// Bytes held in memory under a reservation that always covers what is really allocated.
@@ -71,7 +71,9 @@ public final class MemoryBuffer: Sendable {
         guard byteCount >= mappedMinimum,
             let base = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED
         else { return Chunk(base: .allocate(byteCount: byteCount, alignment: 16), capacity: byteCount, used: 0, mapped: false) }
+        #if os(Linux)
         if byteCount >= 8 << 20 { _ = madvise(base, byteCount, MADV_HUGEPAGE) }
+        #endif
         return Chunk(base: base, capacity: byteCount, used: 0, mapped: true)
     }
 

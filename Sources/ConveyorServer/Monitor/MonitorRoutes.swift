@@ -21,7 +21,7 @@ public struct MonitorRoutes: Sendable {
     }
 
     /// Adds the four routes, open (no token): probes and Prometheus scrape them.
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.get("health") { _, _ in
             let report = await health()
             return try JSONBody.response(report, status: report.status == .unhealthy ? .serviceUnavailable : .ok)

@@ -4,7 +4,7 @@ import Hummingbird
 
 extension ConveyorServer {
     /// Open routes: health, metrics, the dashboard and the OpenAPI document.
-    func addSystemRoutes(to router: Router<ServerContext>) {
+    func addSystemRoutes(to router: some RouterMethods<ServerContext>) {
         MonitorRoutes(runtime: runtime, metrics: metrics, role: "server", draining: { [weak self] in self?.isDraining ?? true })
             .addRoutes(to: router)
         router.get("openapi.json") { _, _ in

@@ -1,7 +1,7 @@
 import Conveyor
 import ConveyorServer
 import ConveyorTesting
-import Diagnostics
+import ConveyorDiagnostics
 import Foundation
 import Logging
 import ServiceLifecycle
