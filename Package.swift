@@ -128,6 +128,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The OpenAPI document and the dashboard page, compiled in: an installed binary needs no bundle.
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/dashboard.html")],
             swiftSettings: strict
         ),
 

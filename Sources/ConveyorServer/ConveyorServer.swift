@@ -92,8 +92,11 @@ public final class ConveyorServer: Sendable {
     }
 
     func makeRouter() -> Router<ServerContext> {
+        // On the router itself, so requests no route matches get the same answers (404, 405
+        // with Allow, security headers) as those that do.
         let router = Router(context: ServerContext.self)
-        addRoutes(to: router)
+        addMiddleware(to: router)
+        addContractRoutes(to: router)
         return router
     }
 
@@ -104,11 +107,19 @@ public final class ConveyorServer: Sendable {
     /// (`HTTP1WebSocketUpgradeChannel`, as ``application(onServerRunning:)`` does); and run
     /// ``services(runWorkers:onServerRunning:)``'s hub and runtime, or the runtime alone, beside it.
     public func addRoutes(to router: some RouterMethods<ServerContext>) {
-        let router = router.group()
-        router.add(middleware: metrics.middleware)
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorMiddleware())
-        router.add(middleware: UpgradeRequiredMiddleware())
+        let group = router.group()
+        addMiddleware(to: group)
+        addContractRoutes(to: group)
+    }
+
+    private func addMiddleware(to router: some RouterMethods<ServerContext>) {
+        _ = router.add(middleware: metrics.middleware)
+        _ = router.add(middleware: SecurityHeadersMiddleware())
+        _ = router.add(middleware: ErrorMiddleware())
+        _ = router.add(middleware: UpgradeRequiredMiddleware())
+    }
+
+    private func addContractRoutes(to router: some RouterMethods<ServerContext>) {
         addSystemRoutes(to: router)
         addWebSocketRoute(to: router)
         let api = router.group("api")
