@@ -12,7 +12,11 @@ extension ConveyorRuntime {
         let result: Result<Data, any Error>
         if let handler = registry[job.type] {
             do {
-                result = .success(try await middleware.run(job, context: context) { try await handler.run(job.payload, context) })
+                // Without middleware the handler is called directly: one async frame less per job.
+                result = .success(
+                    middleware.isEmpty
+                        ? try await handler.run(job.payload, context)
+                        : try await middleware.run(job, context: context) { try await handler.run(job.payload, context) })
             } catch {
                 result = .failure(error)
             }
