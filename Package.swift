@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "ConveyorETL",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "ConveyorPostgres", "ConveyorVideoDownload", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgres", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
@@ -176,7 +176,7 @@ let package = Package(
         .executableTarget(
             name: "video-to-telegram",
             dependencies: [
-                "Conveyor", "ConveyorStores", "ConveyorTelegramUpload", "ConveyorVideoDownload",
+                "Conveyor", "ConveyorCurl", "ConveyorStores", "ConveyorTelegramUpload", "ConveyorVideoDownload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Samples/VideoToTelegram", swiftSettings: strict

@@ -1,8 +1,8 @@
 import ArgumentParser
 import BenchSupport
 import Conveyor
-import ConveyorTesting
 import ConveyorETL
+import ConveyorTesting
 import Foundation
 
 /// `etl-bench --rows N [--postgres URL]`: CSV → SQLite (or PostgreSQL) through the `etl` job — rows per second, and peak RSS

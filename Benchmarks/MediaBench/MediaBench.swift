@@ -2,9 +2,9 @@ import ArgumentParser
 import BenchSupport
 import Conveyor
 import ConveyorCurl
-import Foundation
 import ConveyorMediaProbe
 import ConveyorVideoDownload
+import Foundation
 
 /// Measures the media plugins against the tools people would otherwise use: `curl` for
 /// downloads, `ffprobe` for probing, and the process's RSS against the memory budget.

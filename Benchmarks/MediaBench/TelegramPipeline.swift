@@ -1,10 +1,10 @@
 import ArgumentParser
 import BenchSupport
 import Conveyor
-import Foundation
-import Logging
 import ConveyorTelegramUpload
 import ConveyorVideoDownload
+import Foundation
+import Logging
 
 /// `telegram URL --api URL --jobs N --concurrency C`: the whole `video-to-telegram` pipeline
 /// against a Bot API (the double in `--bench` mode): time per stage, and peak RSS growth against

@@ -1,6 +1,6 @@
 import Conveyor
+import ConveyorCurl
 import ConveyorPostgres
-import ConveyorVideoDownload
 
 /// Where rows come from: a CSV or JSON Lines file (a path under the ETL directory, or an
 /// http(s) URL), or a query on a SQLite or PostgreSQL database.
@@ -40,7 +40,7 @@ public enum ETLSource: Codable, Sendable, Hashable {
             switch (raw.path, raw.url) {
             case (let path?, nil): return .path(path)
             case (nil, let url?):
-                if let problem = VideoURL.problem(with: url) { throw fail("url: \(problem)") }
+                if let problem = FetchableURL.problem(with: url) { throw fail("url: \(problem)") }
                 return .url(url)
             default: throw fail("give exactly one of path and url")
             }

@@ -1,6 +1,6 @@
 public import Conveyor
-import Foundation
 public import ConveyorVideoDownload
+import Foundation
 
 /// `media-probe {url}` → the media's metadata and its thumbnail (base64 JPEG): download into
 /// memory, then read with libavformat — no temporary file, no `ffprobe` process.

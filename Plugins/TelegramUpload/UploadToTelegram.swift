@@ -1,7 +1,7 @@
 public import Conveyor
 import ConveyorCurl
-import Foundation
 public import ConveyorMediaProbe
+import Foundation
 import Synchronization
 
 /// The pipeline stage that sends a probed video from memory with the Bot API's `sendVideo`.

@@ -1,3 +1,4 @@
+import ConveyorCurl
 public import ConveyorVideoDownload
 
 /// The `video-to-telegram` payload: `{url, chatId, caption?, parseMode?}`. Decoding checks every
@@ -28,7 +29,7 @@ public struct VideoToTelegramRequest: Codable, Sendable, Hashable, VideoSource, 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         url = try container.decode(String.self, forKey: .url)
-        if let problem = VideoURL.problem(with: url) {
+        if let problem = FetchableURL.problem(with: url) {
             throw DecodingError.dataCorruptedError(forKey: .url, in: container, debugDescription: problem)
         }
         chatId = try container.decode(TelegramChatID.self, forKey: .chatId)

@@ -49,7 +49,7 @@ public struct DownloadVideo<Request: VideoSource>: Stage {
 
     /// `payload.url` must be an absolute http(s) URL with a host.
     static func validate(_ url: String) throws {
-        if let problem = VideoURL.problem(with: url) { throw JobError.permanent("payload.url: \(problem)", code: "invalid_payload") }
+        if let problem = FetchableURL.problem(with: url) { throw JobError.permanent("payload.url: \(problem)", code: "invalid_payload") }
     }
 
     private static func check(_ response: CurlResponse, url: String) throws {

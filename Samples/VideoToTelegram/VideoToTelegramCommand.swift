@@ -1,11 +1,12 @@
 // The headline pipeline as a command: download a video into memory, read it, send it to Telegram.
 import ArgumentParser
 import Conveyor
+import ConveyorCurl
 import ConveyorStores
-import Foundation
-import Logging
 import ConveyorTelegramUpload
 import ConveyorVideoDownload
+import Foundation
+import Logging
 
 @main
 struct VideoToTelegramCommand: AsyncParsableCommand {
@@ -66,7 +67,7 @@ struct VideoToTelegramCommand: AsyncParsableCommand {
         -> (VideoToTelegramRequest, TelegramConfiguration, VideoDownloadConfiguration, StoreLocation)
     {
         guard let chatId = TelegramChatID(chat) else { Self.fail("--chat: '\(chat)' is not valid; \(TelegramChatID.expected)", status: 2) }
-        if let problem = VideoURL.problem(with: url) { Self.fail("URL: \(problem)", status: 2) }
+        if let problem = FetchableURL.problem(with: url) { Self.fail("URL: \(problem)", status: 2) }
         do {
             guard let telegram = try TelegramConfiguration.fromEnvironment(environment) else {
                 Self.fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token", status: 2)

@@ -1,6 +1,6 @@
 public import Conveyor
-public import Logging
 import Foundation
+public import Logging
 import NIOSSL
 import PostgresNIO
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Conveyor
 import ConveyorDiagnostics
-import Foundation
 import ConveyorPostgres
 import ConveyorStores
+import Foundation
 import Logging
 
 /// `conveyor bench`: enqueues N no-op jobs, burns them down, then measures end-to-end latency.

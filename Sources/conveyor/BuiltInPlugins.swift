@@ -1,7 +1,7 @@
 import Conveyor
 import ConveyorDiagnostics
-import ConveyorEmailDelivery
 import ConveyorETL
+import ConveyorEmailDelivery
 import ConveyorMediaProbe
 import ConveyorTelegramUpload
 import ConveyorVideoDownload

@@ -1,12 +1,12 @@
 import Conveyor
+import ConveyorETL
+import ConveyorEmailDelivery
 import ConveyorServer
 import ConveyorStores
-import ConveyorEmailDelivery
-import ConveyorETL
-import Foundation
-import Logging
 import ConveyorTelegramUpload
 import ConveyorVideoDownload
+import Foundation
+import Logging
 
 /// The `CONVEYOR_*` variables of DESIGN §7 that shape a worker, read once at start. Each
 /// unreadable value is one problem line naming the variable, its value and what is allowed.

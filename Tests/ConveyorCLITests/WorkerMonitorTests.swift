@@ -1,8 +1,8 @@
 import Conveyor
 import ConveyorSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -3,8 +3,8 @@ import ConveyorCurl
 import Crypto
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("ConveyorCurl: transfers")
 struct CurlClientTests {

@@ -1,8 +1,8 @@
 import Conveyor
 import ConveyorPostgres
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Many processes, one database, as operators run it: `conveyor worker` processes sharing the
 /// work, one killed with SIGKILL, the database restarted under them. The test process enqueues

@@ -1,10 +1,10 @@
 import Conveyor
+import ConveyorDiagnostics
 import ConveyorPostgres
 import ConveyorTesting
-import ConveyorDiagnostics
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What the conformance suite cannot see: nodes migrating together, a database from a newer
 /// build, wake-ups through LISTEN/NOTIFY, and errors that never show the password.

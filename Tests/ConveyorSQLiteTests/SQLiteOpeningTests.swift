@@ -2,8 +2,8 @@ import Conveyor
 import ConveyorSQLite
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 
 /// Bad files are refused at start with one line naming the path and the problem, and are
 /// left exactly as they were.

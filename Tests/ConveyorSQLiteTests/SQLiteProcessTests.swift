@@ -1,8 +1,8 @@
 import Conveyor
 import ConveyorSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The store as operators meet it: real `conveyor` processes sharing one file, killed with
 /// SIGKILL, and refusing bad files with one line.

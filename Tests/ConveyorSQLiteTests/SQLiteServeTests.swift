@@ -1,7 +1,7 @@
 import Conveyor
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `conveyor serve --no-workers` and `conveyor worker` on one SQLite file, as separate processes.
 @Suite("SQLite store: a server and a worker")

@@ -1,6 +1,6 @@
 import Conveyor
-import ConveyorTesting
 import ConveyorDiagnostics
+import ConveyorTesting
 import Foundation
 import Logging
 import Synchronization

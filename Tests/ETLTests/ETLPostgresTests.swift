@@ -1,10 +1,10 @@
 import Conveyor
+@testable import ConveyorETL
 import ConveyorPostgres
 import ConveyorTesting
-@testable import ConveyorETL
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `etl` with PostgreSQL on either side, against the server `make test` starts (a fresh database
 /// per test). Plain `swift test` without one skips these with a printed reason.

@@ -1,11 +1,11 @@
 import Conveyor
+@testable import ConveyorETL
 import ConveyorPostgres
 import ConveyorTesting
-@testable import ConveyorETL
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 
 /// Runs `etl` requests in a scratch directory holding copies of the ETL fixtures.
 struct ETLScratch {

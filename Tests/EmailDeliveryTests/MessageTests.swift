@@ -1,6 +1,6 @@
 import Conveyor
-import ConveyorTesting
 @testable import ConveyorEmailDelivery
+import ConveyorTesting
 import Foundation
 import Testing
 

@@ -1,9 +1,9 @@
 import Conveyor
-import ConveyorTesting
 import ConveyorEmailDelivery
+import ConveyorTesting
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Sends through the aiosmtpd server and reads back what it received.
 @Suite("email: delivered through a real SMTP server")

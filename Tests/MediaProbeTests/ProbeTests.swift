@@ -1,12 +1,12 @@
 import CFFmpeg
 import Conveyor
 import ConveyorCurl
-import ConveyorTesting
-import Foundation
 import ConveyorMediaProbe
-import Testing
-import TestSupport
+import ConveyorTesting
 import ConveyorVideoDownload
+import Foundation
+import TestSupport
+import Testing
 
 /// A fixture read into memory, as the download stage would leave it.
 func buffer(_ name: String) async throws -> MemoryBuffer {

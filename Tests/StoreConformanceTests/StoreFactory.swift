@@ -2,8 +2,8 @@ import Conveyor
 import ConveyorPostgres
 import ConveyorSQLite
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A named way to make an empty store, so one test runs against every implementation.
 struct StoreFactory: Sendable, CustomTestStringConvertible {

@@ -1,8 +1,8 @@
 import Conveyor
-import Foundation
-import Testing
 import ConveyorTelegramUpload
+import Foundation
 import TestSupport
+import Testing
 
 @Suite("video-to-telegram: how each Bot API answer is treated")
 struct AnswerTests {

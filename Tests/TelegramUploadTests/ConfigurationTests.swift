@@ -1,6 +1,6 @@
 import Conveyor
-import Testing
 import ConveyorTelegramUpload
+import Testing
 
 @Suite("Telegram settings, chat ids and captions")
 struct ConfigurationTests {

@@ -1,11 +1,11 @@
 import Conveyor
-import ConveyorTesting
-import Foundation
 import ConveyorMediaProbe
-import Testing
 import ConveyorTelegramUpload
-import TestSupport
+import ConveyorTesting
 import ConveyorVideoDownload
+import Foundation
+import TestSupport
+import Testing
 
 @Suite("video-to-telegram: failures before anything is uploaded")
 struct FailureTests {

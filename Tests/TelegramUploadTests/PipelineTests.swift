@@ -1,9 +1,9 @@
 import Conveyor
+import ConveyorTelegramUpload
 import Crypto
 import Foundation
-import Testing
-import ConveyorTelegramUpload
 import TestSupport
+import Testing
 
 @Suite("video-to-telegram: what Telegram receives")
 struct PipelineTests {

@@ -1,8 +1,8 @@
 import Conveyor
-import Foundation
-import Testing
 import ConveyorTelegramUpload
+import Foundation
 import TestSupport
+import Testing
 
 @Suite("video-to-telegram: the bot token never shows")
 struct SecretTests {

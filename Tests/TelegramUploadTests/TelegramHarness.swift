@@ -1,11 +1,11 @@
 import Conveyor
+import ConveyorTelegramUpload
 import ConveyorTesting
+import ConveyorVideoDownload
 import Foundation
 import Logging
 import Synchronization
-import ConveyorTelegramUpload
 import TestSupport
-import ConveyorVideoDownload
 
 /// The media fixture server and the Bot API double, and a way to run one `video-to-telegram` job
 /// through a real runtime against them.

@@ -1,11 +1,11 @@
 import Conveyor
 import ConveyorCurl
 import ConveyorTesting
+import ConveyorVideoDownload
 import Crypto
 import Foundation
-import Testing
 import TestSupport
-import ConveyorVideoDownload
+import Testing
 
 /// Loopback is where the fixture server lives; downloads refuse it unless allowed, as here.
 let loopbackAllowed = VideoDownloadConfiguration(destinations: .publicOnly(allowing: [try! AddressRange("127.0.0.1")]))

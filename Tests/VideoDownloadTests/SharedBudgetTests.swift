@@ -1,11 +1,11 @@
 import Conveyor
 import ConveyorCurl
 import ConveyorTesting
+import ConveyorVideoDownload
 import Foundation
 import Logging
-import Testing
 import TestSupport
-import ConveyorVideoDownload
+import Testing
 
 /// A runtime with the download plugin on a memory store, for the length of `body`.
 func withDownloadRuntime<T>(

@@ -2,8 +2,8 @@ import Conveyor
 import ConveyorServer
 import Foundation
 import JWTKit
-import Testing
 import TestSupport
+import Testing
 
 /// Tokens as RFC 7519 allows them and as attackers shape them, against a real server: each
 /// refusal says which check failed without echoing the token; WebSocket sessions end with

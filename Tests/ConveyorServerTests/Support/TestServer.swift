@@ -1,7 +1,7 @@
 import Conveyor
+import ConveyorDiagnostics
 import ConveyorServer
 import ConveyorTesting
-import ConveyorDiagnostics
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,5 +1,5 @@
-public import Foundation
 import DequeModule
+public import Foundation
 import HeapModule
 import Synchronization
 
