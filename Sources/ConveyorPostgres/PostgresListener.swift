@@ -86,7 +86,7 @@ struct PostgresListener {
             let id = JobID(ended.id)
             guard let status = JobStatus(rawValue: ended.state) else { continue }
             if let job = jobs[id], job.sequence == ended.sequence {
-                events.send(.stateChanged(JobStateChange(job, timestamp: job.finishedAt ?? Date())))
+                events.send(.stateChanged(JobStateChange(job)))
             } else if let job = jobs[id] {
                 events.send(.stateChanged(JobStateChange(
                     jobID: id, type: job.type, queue: job.queue, status: status, attempt: job.attempts, sequence: ended.sequence)))

@@ -46,7 +46,7 @@ final class SQLiteEndedFeed: Sendable {
                     var from = cursor ?? Cursor(finishedAt: until, id: Data())
                     while let page = try? await read(from, until), let last = page.last {
                         for job in page where !self.isOwn(job.id) {
-                            self.feed.send(.stateChanged(JobStateChange(job, timestamp: job.finishedAt ?? Date())))
+                            self.feed.send(.stateChanged(JobStateChange(job)))
                         }
                         from = Cursor(finishedAt: SQLiteColumns.micros(last.finishedAt ?? Date()), id: last.id.bytes)
                         if page.count < SQLiteJobStore.endedPage { break }

@@ -14,10 +14,9 @@ import FoundationNetworking
 struct WorkerMonitorTests {
     @Test("a worker serves /metrics with the jobs it ran, and /health/ready until it drains")
     func metricsPort() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-monitor-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("jobs.db").path
+        let directory = try TemporaryDirectory("conveyor-monitor")
+        defer { try? FileManager.default.removeItem(at: directory.url) }
+        let path = directory.path("jobs.db")
         let store = try SQLiteJobStore(path: path)
         let ids = try await store.enqueue(
             [NewJob(type: "noop", payload: Data("{}".utf8)), NewJob(type: "flaky", payload: Data(#"{"failTimes": 5, "permanent": true}"#.utf8))],

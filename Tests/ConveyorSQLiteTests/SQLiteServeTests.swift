@@ -8,10 +8,9 @@ import Testing
 struct SQLiteServeTests {
     @Test("the server's WebSocket tells the outcome of a job a worker process ran, through the store's change feed")
     func remoteOutcome() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = "sqlite:" + directory.appendingPathComponent("jobs.db").path
+        let directory = try TemporaryDirectory("conveyor-serve")
+        defer { try? FileManager.default.removeItem(at: directory.url) }
+        let store = "sqlite:" + directory.path("jobs.db")
         let secret = "sqlite-serve-secret-0123456789abcdef-012345"
         let token = try await ProductProcess.run("conveyor", ["token", "--user", "ops", "--admin"], environment: ["CONVEYOR_JWT_SECRET": secret])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -42,8 +42,10 @@ public struct JobStateChange: Sendable, Hashable {
         self.timestamp = timestamp
     }
 
-    /// The move that left `job` as it is now.
-    public init(_ job: Job, timestamp: Date = Date()) {
+    /// The move that left `job` as it is now, at `timestamp` — by default when a finished job
+    /// finished, else now.
+    public init(_ job: Job, timestamp: Date? = nil) {
+        let timestamp = timestamp ?? (job.status.isTerminal ? job.finishedAt : nil) ?? Date()
         self.init(
             jobID: job.id, type: job.type, queue: job.queue, status: job.status, attempt: job.attempts, sequence: job.sequence,
             result: job.status == .completed ? job.result : nil, error: job.status == .running ? nil : job.error,

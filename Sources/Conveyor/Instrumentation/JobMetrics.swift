@@ -20,6 +20,6 @@ public final class JobMetrics: JobMiddleware {
         let outcome = status == .queued || status == .scheduled ? "retried" : status.rawValue
         Counter(label: "conveyor_jobs_finished_total", dimensions: [("type", job.type), ("status", outcome)], factory: factory).increment()
         Timer(label: "conveyor_job_duration_seconds", dimensions: [("type", job.type)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(duration.nanoseconds)
     }
 }

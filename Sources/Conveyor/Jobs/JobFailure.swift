@@ -20,6 +20,9 @@ public struct JobFailure: Sendable, Codable, Hashable {
         self.isPermanent = isPermanent
     }
 
+    /// What a job a user cancelled keeps.
+    public static let cancelledByUser = JobFailure(code: .cancelled, message: "Cancelled by a user", isPermanent: true)
+
     /// What a handler's error comes to on the job.
     public init(_ error: JobError) {
         self.init(code: error.code, message: error.message, isPermanent: error.isPermanent)

@@ -53,7 +53,7 @@ extension ConveyorRuntime {
         settlement.outcomes.reserveCapacity(finished.count)
         for item in finished {
             guard let outcome = outcome(for: item) else {
-                if item.reason == .cancelled { ended(item, as: .cancelled, error: JobFailure(code: .cancelled, message: "Cancelled by a user", isPermanent: true)) }
+                if item.reason == .cancelled { ended(item, as: .cancelled, error: .cancelledByUser) }
                 continue
             }
             settlement.outcomes.append(outcome)

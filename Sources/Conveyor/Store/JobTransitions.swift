@@ -15,7 +15,7 @@ public enum JobTransitions {
         job.moved(to: .cancelled)
         job.lease = nil
         job.finishedAt = now
-        job.error = JobFailure(code: .cancelled, message: "Cancelled by a user", isPermanent: true)
+        job.error = .cancelledByUser
         return job
     }
 

@@ -1,3 +1,4 @@
+import Conveyor
 import NIOCore
 
 /// The first handler on every connection, in front of the HTTP parser: it reads the request head
@@ -157,8 +158,7 @@ final class HTTPGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .answering, .passThrough: return
         }
         let waiting = head.readableBytes > 0
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) { [weak self] in
             guard let self else { return }
             switch self.phase {
             case .head where !waiting:

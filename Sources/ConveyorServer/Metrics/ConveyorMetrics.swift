@@ -56,8 +56,3 @@ public final class ConveyorMetrics: Sendable {
         return registry.emitToString()
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, for swift-metrics timers.
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
-}

@@ -17,7 +17,7 @@ enum ServerMessage {
 
     /// `job:finished` for a job read from the store.
     static func finished(_ job: Job) -> String {
-        finished(JobStateChange(job, timestamp: job.finishedAt ?? Date()))
+        finished(JobStateChange(job))
     }
 
     static func queueStats(_ stats: QueueStatsResource) -> String { encode(Tagged(type: "queue:stats", body: stats)) }
