@@ -28,7 +28,8 @@ struct PostgresProcessTests {
         let enqueued = try await store.enqueue(NewJob.sleeps(total, ms: 300), limits: .none)
         let lease = Duration.seconds(2)
         let victim = try worker(url, lease: lease)
-        let survivor = try worker(url, lease: lease)
+        // At info level, so a survivor that fails to stop shows how far its shutdown got.
+        let survivor = try worker(url, lease: lease, logLevel: "info")
 
         try await waitUntil("both workers hold jobs, some completed and plenty still queued") {
             let running = try await store.jobs(matching: JobFilter(status: .running, limit: 1000)).jobs

@@ -10,6 +10,9 @@ package final class DeadlineRace<T: Sendable>: Sendable {
         var continuation: CheckedContinuation<T?, any Error>?
         var tasks: [Task<Void, Never>] = []
         var done = false
+        /// The first result, when it came before the continuation was there: a caller that
+        /// was cancelled already gets `onCancel` ahead of the body.
+        var early: Result<T?, any Error>?
     }
 
     private let state = Mutex(State())
@@ -20,7 +23,14 @@ package final class DeadlineRace<T: Sendable>: Sendable {
         let race = DeadlineRace<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                race.state.withLock { $0.continuation = continuation }
+                let early = race.state.withLock { state -> Result<T?, any Error>? in
+                    if state.early == nil { state.continuation = continuation }
+                    return state.early
+                }
+                if let early {
+                    continuation.resume(with: early)
+                    return
+                }
                 let work = Task {
                     do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
                 }
@@ -48,6 +58,7 @@ package final class DeadlineRace<T: Sendable>: Sendable {
         let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T?, any Error>?, [Task<Void, Never>]) in
             guard !state.done else { return (nil, []) }
             state.done = true
+            if state.continuation == nil { state.early = result }
             defer { state.continuation = nil }
             return (state.continuation, state.tasks)
         }
