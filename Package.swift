@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
         .library(name: "ConveyorStores", targets: ["ConveyorStores"]),
         .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
+        .library(name: "ConveyorAPI", targets: ["ConveyorAPI"]),
         .library(name: "ConveyorServer", targets: ["ConveyorServer"]),
         .library(name: "ConveyorDiagnostics", targets: ["ConveyorDiagnostics"]),
         .library(name: "ConveyorVideoDownload", targets: ["ConveyorVideoDownload"]),
@@ -118,11 +119,15 @@ let package = Package(
             path: "Plugins/TelegramUpload", swiftSettings: strict
         ),
 
+        // The HTTP and WebSocket shapes, as Codable types: what the server sends and reads, and
+        // what the CLI (or a user's own client) decodes — one definition, checked against openapi.json.
+        .target(name: "ConveyorAPI", dependencies: ["Conveyor"], swiftSettings: strict),
+
         // REST, WebSocket, dashboard, JWT and /metrics over a runtime.
         .target(
             name: "ConveyorServer",
             dependencies: [
-                "Conveyor", .product(name: "Hummingbird", package: "hummingbird"),
+                "Conveyor", "ConveyorAPI", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "conveyor",
             dependencies: [
-                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorServer", "ConveyorDiagnostics", "ConveyorVideoDownload", "ConveyorMediaProbe", "ConveyorTelegramUpload",
+                "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorAPI", "ConveyorServer", "ConveyorDiagnostics", "ConveyorVideoDownload", "ConveyorMediaProbe", "ConveyorTelegramUpload",
                 "ConveyorEmailDelivery", "ConveyorETL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -237,10 +242,11 @@ let package = Package(
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
         .testTarget(name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor"], swiftSettings: strict),
+        .testTarget(name: "ConveyorAPITests", dependencies: ["ConveyorAPI", "Conveyor"], swiftSettings: strict),
         .testTarget(
             name: "ConveyorServerTests",
             dependencies: [
-                "ConveyorServer", "Conveyor", "ConveyorTesting", "ConveyorSQLite", "ConveyorDiagnostics", "TestSupport",
+                "ConveyorServer", "ConveyorAPI", "Conveyor", "ConveyorTesting", "ConveyorSQLite", "ConveyorDiagnostics", "TestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 // CLI tests run the real binary against a real server.

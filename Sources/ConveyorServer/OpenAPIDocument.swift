@@ -1,7 +1,8 @@
 import Foundation
 
 /// The OpenAPI 3.1 document of this API, served at `/openapi.json`. Kept by hand next to the
-/// routes; `OpenAPITests` validates it and `make fuzz` checks the server against it.
+/// routes; `OpenAPITests` validates it, `ConveyorAPITests` checks the wire types against its
+/// schemas, and `make fuzz` checks the server against it.
 enum OpenAPIDocument {
     /// The methods the document lists for a path (`/api/jobs/01…` matches `/api/jobs/{id}`);
     /// `nil` for a path it does not know. Unlisted methods on a known path get 405.

@@ -1,4 +1,5 @@
 public import Conveyor
+import ConveyorAPI
 public import HTTPTypes
 public import Hummingbird
 
@@ -46,16 +47,8 @@ public struct APIError: Error, Sendable, Hashable {
 extension APIError: ResponseGenerator {
     /// The `{"error": {"code", "message"}}` body with the status and headers.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status)
+        var response = try JSONBody.response(APIErrorBody(code: code, message: message), status: status)
         response.headers.append(contentsOf: headers)
         return response
-    }
-
-    private struct ErrorBody: Encodable {
-        struct Detail: Encodable {
-            let code: String
-            let message: String
-        }
-        let error: Detail
     }
 }

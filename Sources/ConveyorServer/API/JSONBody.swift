@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -77,25 +78,6 @@ enum JSONBody {
 
     /// Keys sorted: the same value always gives the same text, so "unchanged" can be told by
     /// comparing texts (WebSocket stats are sent only when they change).
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(MessageText.quoted(text)) is not an ISO 8601 time such as 2026-01-31T12:00:00Z")
-        }
-        return decoder
-    }()
+    static var encoder: JSONEncoder { APICoding.encoder }
+    static var decoder: JSONDecoder { APICoding.decoder }
 }

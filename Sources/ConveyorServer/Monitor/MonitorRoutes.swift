@@ -1,4 +1,5 @@
 public import Conveyor
+import ConveyorAPI
 import Foundation
 public import Hummingbird
 

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorAPI
 import Foundation
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorAPI
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -18,7 +19,7 @@ extension ConveyorServer {
             guard (1...1_000).contains(body.jobs.count) else { throw APIError.badRequest("jobs: must hold 1–1000 jobs (got \(body.jobs.count))") }
             let requests = try body.jobs.map { try $0.request(owner: identity.subject) }
             let results = try await self.enqueue(requests, as: identity)
-            return try JSONBody.response(["jobs": results.map { JobResource($0.job, deduplicated: $0.deduplicated) }], status: .created)
+            return try JSONBody.response(JobBatchResource(jobs: results.map { JobResource($0.job, deduplicated: $0.deduplicated) }), status: .created)
         }
         api.get("jobs") { request, context in
             let identity = try context.requireIdentity()

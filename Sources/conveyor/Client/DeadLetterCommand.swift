@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConveyorAPI
 
 /// `conveyor dlq list | retry ID | cleanup --older-than 30d` (admin token).
 struct DeadLetterCommand: AsyncParsableCommand {
@@ -32,7 +33,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Option(help: "Age such as 30d or 12h.") var olderThan: String
 
         func run() async throws {
-            Printing.json(try await clientOptions.client().send("POST", "api/dead-letter/cleanup", body: ["olderThan": olderThan]))
+            guard let age = DurationValue(text: olderThan) else { throw ClientError("--older-than: '\(olderThan)' is not a duration such as 30d or 12h") }
+            Printing.json(try await clientOptions.client().send("POST", "api/dead-letter/cleanup", body: CleanupBody(olderThan: age)))
         }
     }
 }

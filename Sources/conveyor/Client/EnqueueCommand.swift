@@ -1,4 +1,6 @@
 import ArgumentParser
+import Conveyor
+import ConveyorAPI
 import Foundation
 
 /// `conveyor enqueue TYPE`: adds a job through the server; `--wait` follows it to the end and
@@ -26,24 +28,27 @@ struct EnqueueCommand: AsyncParsableCommand {
         } else {
             text = payload
         }
-        guard let input = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+        guard let input = try? APICoding.decoder.decode(JSONValue.self, from: Data(text.utf8)) else {
             throw ValidationError("--payload: not valid JSON")
         }
-        var body: [String: Any] = ["type": type, "payload": input]
-        body["priority"] = priority
-        body["delay"] = delay
-        body["queue"] = queue
-        body["maxAttempts"] = maxAttempts
-        body["timeout"] = timeout
-        body["dedupKey"] = dedupKey
+        let body = EnqueueBody(
+            type: type, payload: input, queue: queue, priority: try priority.map { try Self.priority($0) },
+            delay: try delay.map { try Self.duration($0, "--delay") }, maxAttempts: maxAttempts,
+            timeout: try timeout.map { try Self.duration($0, "--timeout") }, dedupKey: dedupKey)
         let client = try clientOptions.client()
-        guard let job = try await client.send("POST", "api/jobs", body: body) as? [String: Any], let id = job["id"] as? String else {
-            throw ClientError("The server's answer has no job id")
-        }
-        let deduplicated = job["deduplicated"] as? Bool == true
-        Printing.line("\(deduplicated ? "Existing" : "Enqueued") job \(id) (\(type), \(job["status"] as? String ?? "?"))")
+        let (job, _) = try await client.send("POST", "api/jobs", body: body, as: JobResource.self)
+        Printing.line("\(job.deduplicated == true ? "Existing" : "Enqueued") job \(job.id) (\(type), \(job.status.rawValue))")
         guard wait else { return }
-        let finished = try await JobWatcher(client: client).watch(id)
-        try JobOutcome.report(finished)
+        try JobOutcome.report(try await JobWatcher(client: client).watch(job.id))
+    }
+
+    private static func priority(_ text: String) throws -> JobPriority {
+        guard let priority = JobPriority(rawValue: text) else { throw ClientError("--priority: '\(text)' is not one of high, normal, low") }
+        return priority
+    }
+
+    private static func duration(_ text: String, _ option: String) throws -> DurationValue {
+        guard let duration = DurationValue(text: text) else { throw ClientError("\(option): '\(text)' is not a duration such as 250ms, 30s, 10m, 2h or 7d") }
+        return duration
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConveyorAPI
 import Foundation
 
 /// `conveyor health`: prints `/health` and exits 0 only when the server is healthy.
@@ -8,10 +9,8 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (_, data) = try await clientOptions.client().raw("GET", "health")
-        guard let report = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ClientError("The server's /health answer is not JSON")
-        }
-        Printing.json(report)
-        if report["status"] as? String != "healthy" { throw ExitCode.failure }
+        let report = try ServerClient.decode(HealthReport.self, from: data)
+        Printing.json(data)
+        if report.status != .healthy { throw ExitCode.failure }
     }
 }

@@ -1,17 +1,25 @@
-import Foundation
 import ArgumentParser
+import Conveyor
+import ConveyorAPI
+import Foundation
 
-/// Prints a `job:finished` message and fails the command unless the job completed.
+/// Prints how a job ended and fails the command unless it completed.
 enum JobOutcome {
-    static func report(_ finished: [String: Any]) throws {
-        let status = finished["status"] as? String ?? "unknown"
-        if status == "completed" {
+    static func report(status: JobStatus, result: JSONValue?, error: JobFailure?) throws {
+        if status == .completed {
             Printing.line("completed")
-            if let result = finished["result"], !(result is NSNull) { Printing.json(result) }
+            if let result, result != .null, let data = try? APICoding.encoder.encode(result) { Printing.json(data) }
             return
         }
-        let message = (finished["error"] as? [String: Any])?["message"] as? String
-        Printing.line("\(status)\(message.map { ": \($0)" } ?? "")")
+        Printing.line("\(status.rawValue)\(error.map { ": \($0.message)" } ?? "")")
         throw ExitCode.failure
+    }
+
+    static func report(_ finished: JobFinishedMessage) throws {
+        try report(status: finished.status, result: finished.result, error: finished.error)
+    }
+
+    static func report(_ job: JobResource) throws {
+        try report(status: job.status, result: job.result, error: job.error)
     }
 }

@@ -1,3 +1,4 @@
+import ConveyorAPI
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -8,28 +9,31 @@ import Logging
 struct JobWatcher {
     let client: ServerClient
 
-    /// The `job:finished` message's fields.
-    func watch(_ jobID: String) async throws -> [String: Any] {
+    /// The job's `job:finished` message.
+    func watch(_ jobID: String) async throws -> JobFinishedMessage {
         let bar = ProgressBar()
         let outcome = OutcomeBox()
         var logger = Logger(label: "conveyor.watch")
         logger.logLevel = .critical
         let close = try await WebSocketClient.connect(url: client.webSocketURL, logger: logger) { inbound, outbound, _ in
-            try await outbound.write(.text(#"{"type":"subscribe","topic":"job","jobId":"\#(jobID)"}"#))
+            let subscribe = try APICoding.encoder.encode(WebSocketSubscription.subscribe(job: jobID))
+            try await outbound.write(.text(String(decoding: subscribe, as: UTF8.self)))
             for try await message in inbound.messages(maxSize: 1 << 20) {
-                guard case .text(let text) = message,
-                    let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
-                else { continue }
-                switch event["type"] as? String {
-                case "job:progress":
-                    bar.draw(percent: event["progress"] as? Double ?? 0, stage: event["stage"] as? String, message: event["message"] as? String)
-                case "job:finished":
-                    outcome.value = event
+                guard case .text(let text) = message, let kind = try? APICoding.decoder.decode(WebSocketMessageKind.self, from: Data(text.utf8)) else {
+                    continue
+                }
+                switch kind.type {
+                case JobProgressMessage.type:
+                    let event = try ServerClient.decode(JobProgressMessage.self, from: Data(text.utf8))
+                    bar.draw(percent: event.progress, stage: event.stage, message: event.message)
+                case JobFinishedMessage.type:
+                    outcome.value = try ServerClient.decode(JobFinishedMessage.self, from: Data(text.utf8))
                     bar.finish()
                     try await outbound.close(.normalClosure, reason: nil)
                     return
-                case "error":
-                    outcome.failure = "\(event["message"] as? String ?? "error") (\(event["code"] as? String ?? ""))"
+                case WebSocketErrorMessage.type:
+                    let event = try ServerClient.decode(WebSocketErrorMessage.self, from: Data(text.utf8))
+                    outcome.failure = "\(event.message) (\(event.code))"
                     try await outbound.close(.normalClosure, reason: nil)
                     return
                 default:
@@ -48,6 +52,6 @@ struct JobWatcher {
 /// What the WebSocket handler saw; read after it returned.
 private final class OutcomeBox: @unchecked Sendable {
     // Written by the handler task, read only after `connect` returned (which awaits it).
-    var value: [String: Any]?
+    var value: JobFinishedMessage?
     var failure: String?
 }

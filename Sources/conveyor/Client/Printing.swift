@@ -7,8 +7,11 @@ enum Printing {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    static func json(_ value: Any) {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) else { return }
-        line(String(decoding: data, as: UTF8.self))
+    /// A server's JSON answer, re-indented for people (keys sorted, values as sent).
+    static func json(_ data: Data) {
+        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+            let pretty = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed])
+        else { return line(String(decoding: data, as: UTF8.self)) }
+        line(String(decoding: pretty, as: UTF8.self))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConveyorAPI
 import Foundation
 
 /// `conveyor status [JOB_ID] [--watch]`: one job, or the queue stats without an id. `--watch`
@@ -20,14 +21,13 @@ struct StatusCommand: AsyncParsableCommand {
             Printing.json(try await client.send("GET", "api/queues/stats"))
             return
         }
-        let job = try await client.send("GET", "api/jobs/\(jobID)")
         guard watch else {
-            Printing.json(job)
+            Printing.json(try await client.send("GET", "api/jobs/\(jobID)"))
             return
         }
-        let status = (job as? [String: Any])?["status"] as? String ?? ""
-        if ["completed", "failed", "cancelled"].contains(status) {
-            try JobOutcome.report(job as? [String: Any] ?? [:])
+        let (job, _) = try await client.send("GET", "api/jobs/\(jobID)", as: JobResource.self)
+        if job.status.isTerminal {
+            try JobOutcome.report(job)
         } else {
             try JobOutcome.report(try await JobWatcher(client: client).watch(jobID))
         }

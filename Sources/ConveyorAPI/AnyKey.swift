@@ -1,12 +1,12 @@
 /// Any key, for listing the fields a body actually sent.
-struct AnyKey: CodingKey {
-    let stringValue: String
-    let intValue: Int?
-    init(stringValue: String) {
+package struct AnyKey: CodingKey {
+    package let stringValue: String
+    package let intValue: Int?
+    package init(stringValue: String) {
         self.stringValue = stringValue
         intValue = nil
     }
-    init?(intValue: Int) {
+    package init?(intValue: Int) {
         stringValue = String(intValue)
         self.intValue = intValue
     }

@@ -1,43 +1,52 @@
-import Conveyor
-import Foundation
+public import Conveyor
+public import Foundation
 
-/// A job as the API shows it (DESIGN §5 "Job JSON"): payload and result as JSON, times in
-/// ISO 8601 UTC, progress in percent.
-struct JobResource: Encodable, Sendable {
-    struct Progress: Encodable, Sendable {
-        let percent: Double
-        let stage: String?
-        let message: String?
+/// A job as the API shows it: payload and result as JSON, times in ISO 8601 UTC, progress in
+/// percent. Absent values are `null`, never missing, so every client reads one shape.
+public struct JobResource: Codable, Sendable, Hashable {
+    /// Where the job is in its stages, in percent.
+    public struct Progress: Codable, Sendable, Hashable {
+        public var percent: Double
+        public var stage: String?
+        public var message: String?
+
+        public init(percent: Double, stage: String?, message: String?) {
+            self.percent = percent
+            self.stage = stage
+            self.message = message
+        }
     }
 
-    let id: String
-    let type: String
-    let queue: String
-    let status: String
-    let priority: String
-    let payload: JSONValue
-    let result: JSONValue?
-    let error: JobFailure?
-    let attempts: Int
-    let maxAttempts: Int
-    let progress: Progress
-    let owner: String?
-    let dedupKey: String?
-    let createdAt: Date
-    let scheduledAt: Date
-    let startedAt: Date?
-    let finishedAt: Date?
-    /// How many times the job's state changed; events carry the same number.
-    let sequence: Int
+    public var id: String
+    public var type: String
+    public var queue: String
+    public var status: JobStatus
+    public var priority: JobPriority
+    public var payload: JSONValue
+    public var result: JSONValue?
+    /// Why the last attempt failed: `{code, message, permanent}`.
+    public var error: JobFailure?
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var progress: Progress
+    public var owner: String?
+    public var dedupKey: String?
+    public var createdAt: Date
+    public var scheduledAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// How many times the job's state changed; events carry the same number, so a client can
+    /// drop what is older than what it already shows.
+    public var sequence: Int
     /// Only on enqueue answers: `true` when an unfinished job with the same `dedupKey` was returned.
-    let deduplicated: Bool?
+    public var deduplicated: Bool?
 
-    init(_ job: Job, deduplicated: Bool? = nil) {
+    public init(_ job: Job, deduplicated: Bool? = nil) {
         id = job.id.description
         type = job.type
         queue = job.queue
-        status = job.status.rawValue
-        priority = job.priority.rawValue
+        status = job.status
+        priority = job.priority
         payload = JSONValue(json: job.payload)
         result = job.result.map(JSONValue.init(json:))
         error = job.error
@@ -54,13 +63,12 @@ struct JobResource: Encodable, Sendable {
         self.deduplicated = deduplicated
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
         case createdAt, scheduledAt, startedAt, finishedAt, sequence, deduplicated
     }
 
-    // Absent values are `null`, not missing: clients read one shape.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(type, forKey: .type)

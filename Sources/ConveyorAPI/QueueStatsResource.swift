@@ -1,30 +1,37 @@
-import Conveyor
-import Foundation
+public import Conveyor
+public import Foundation
 
 /// `GET /api/queues/stats` and the WebSocket's `queue:stats`: counts by state, ages, the
-/// last minute's throughput, this process's workers and its memory budget.
-struct QueueStatsResource: Encodable, Sendable, Equatable {
-    struct Workers: Encodable, Sendable, Equatable {
-        let active: Int
-        let max: Int
+/// last minute's throughput, the answering process's workers and its memory budget.
+public struct QueueStatsResource: Codable, Sendable, Hashable {
+    /// Jobs running in the answering process, and how many it may run at once.
+    public struct Workers: Codable, Sendable, Hashable {
+        public var active: Int
+        public var max: Int
+
+        public init(active: Int, max: Int) {
+            self.active = active
+            self.max = max
+        }
     }
 
-    let queued, scheduled, waiting, running, completed, failed, cancelled, total: Int
+    public var queued, scheduled, waiting, running, completed, failed, cancelled, total: Int
     /// Seconds since the oldest queued job became ready; `null` when none is queued.
-    let oldestQueuedAge: Double?
-    let oldestRunningAge: Double?
-    let throughputPerMinute: Int
-    let paused: [String]
-    let workers: Workers
-    let memory: MemoryBudgetStats
+    public var oldestQueuedAge: Double?
+    /// Seconds since the longest-running job started; `null` when none runs.
+    public var oldestRunningAge: Double?
+    public var throughputPerMinute: Int
+    public var paused: [String]
+    public var workers: Workers
+    public var memory: MemoryBudgetStats
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case queued, scheduled, waiting, running, completed, failed, cancelled, total, oldestQueuedAge, oldestRunningAge
         case throughputPerMinute, paused, workers, memory
     }
 
     // Ages are `null` (not missing) when there is no such job.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         for (key, value) in [(CodingKeys.queued, queued), (.scheduled, scheduled), (.waiting, waiting), (.running, running), (.completed, completed), (.failed, failed), (.cancelled, cancelled), (.total, total)] {
             try c.encode(value, forKey: key)
@@ -37,17 +44,8 @@ struct QueueStatsResource: Encodable, Sendable, Equatable {
         try c.encode(memory, forKey: .memory)
     }
 
-    /// The runtime's store and process as they are now.
-    static func current(_ runtime: ConveyorRuntime) async throws -> QueueStatsResource {
-        let now = Date()
-        async let stats = runtime.store.stats(now: now)
-        async let paused = runtime.store.pausedQueues()
-        return QueueStatsResource(
-            stats: try await stats, paused: try await paused,
-            workers: .init(active: runtime.activeJobCount, max: runtime.configuration.concurrency), memory: runtime.memory.stats, now: now)
-    }
-
-    init(stats: StoreStats, paused: Set<String>, workers: Workers, memory: MemoryBudgetStats, now: Date) {
+    /// The counts from a store's `stats` as of `now`.
+    public init(stats: StoreStats, paused: Set<String>, workers: Workers, memory: MemoryBudgetStats, now: Date) {
         queued = stats.count(.queued)
         scheduled = stats.count(.scheduled)
         waiting = stats.count(.waiting)

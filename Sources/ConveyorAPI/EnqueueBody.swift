@@ -1,24 +1,40 @@
-import Conveyor
-import Foundation
+public import Conveyor
+public import Foundation
 
 /// `POST /api/jobs` as sent: durations as text ("30s"), times as ISO 8601. Unknown fields are
-/// refused by name so a typo (`"priorty"`) is not silently ignored.
-struct EnqueueBody: Decodable, Sendable {
-    let type: String
-    let payload: JSONValue?
-    let queue: String?
-    let priority: JobPriority?
-    let delay: DurationValue?
-    let runAt: Date?
-    let maxAttempts: Int?
-    let timeout: DurationValue?
-    let dedupKey: String?
+/// refused by name so a typo (`"priorty"`) is not silently ignored; fields left `nil` are not
+/// sent, so the handler's defaults apply.
+public struct EnqueueBody: Codable, Sendable {
+    public var type: String
+    public var payload: JSONValue?
+    public var queue: String?
+    public var priority: JobPriority?
+    public var delay: DurationValue?
+    public var runAt: Date?
+    public var maxAttempts: Int?
+    public var timeout: DurationValue?
+    public var dedupKey: String?
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    public init(
+        type: String, payload: JSONValue? = nil, queue: String? = nil, priority: JobPriority? = nil, delay: DurationValue? = nil,
+        runAt: Date? = nil, maxAttempts: Int? = nil, timeout: DurationValue? = nil, dedupKey: String? = nil
+    ) {
+        self.type = type
+        self.payload = payload
+        self.queue = queue
+        self.priority = priority
+        self.delay = delay
+        self.runAt = runAt
+        self.maxAttempts = maxAttempts
+        self.timeout = timeout
+        self.dedupKey = dedupKey
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, payload, queue, priority, delay, runAt, maxAttempts, timeout, dedupKey
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let known = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = known.allKeys.first(where: { CodingKeys(stringValue: $0.stringValue) == nil }) {
             let allowed = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
@@ -50,13 +66,16 @@ struct EnqueueBody: Decodable, Sendable {
         dedupKey = try c.decodeIfPresent(String.self, forKey: .dedupKey)
     }
 
-    /// The runtime request, owned by `owner`.
-    func request(owner: String) throws -> JobRequest {
-        let payloadData = try JSONBody.data(payload ?? .object([:]))
-        return JobRequest(
-            type: type, payload: payloadData,
-            options: EnqueueOptions(
-                queue: queue, priority: priority, delay: delay?.duration, runAt: runAt, maxAttempts: maxAttempts,
-                timeout: timeout?.duration, dedupKey: dedupKey, owner: owner))
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encodeIfPresent(payload, forKey: .payload)
+        try c.encodeIfPresent(queue, forKey: .queue)
+        try c.encodeIfPresent(priority, forKey: .priority)
+        try c.encodeIfPresent(delay, forKey: .delay)
+        try c.encodeIfPresent(runAt, forKey: .runAt)
+        try c.encodeIfPresent(maxAttempts, forKey: .maxAttempts)
+        try c.encodeIfPresent(timeout, forKey: .timeout)
+        try c.encodeIfPresent(dedupKey, forKey: .dedupKey)
     }
 }

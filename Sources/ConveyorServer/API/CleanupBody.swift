@@ -1,4 +1,0 @@
-/// `POST /api/dead-letter/cleanup {"olderThan": "30d"}`.
-struct CleanupBody: Decodable, Sendable {
-    let olderThan: DurationValue
-}
