@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ConveyorTesting", targets: ["ConveyorTesting"]),
         .library(name: "ConveyorSQLite", targets: ["ConveyorSQLite"]),
         .library(name: "ConveyorPostgres", targets: ["ConveyorPostgres"]),
+        .library(name: "ConveyorPostgresConnection", targets: ["ConveyorPostgresConnection"]),
         .library(name: "ConveyorStores", targets: ["ConveyorStores"]),
         .library(name: "ConveyorCurl", targets: ["ConveyorCurl"]),
         .library(name: "ConveyorAPI", targets: ["ConveyorAPI"]),
@@ -70,10 +71,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Connecting to PostgreSQL the one way every module does: URL options, the password file,
+        // TLS, errors that name the server but never the password. The store and ETL build on it.
+        .target(
+            name: "ConveyorPostgresConnection",
+            dependencies: [
+                "Conveyor", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ConveyorPostgres",
             dependencies: [
-                "Conveyor", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "Conveyor", "ConveyorPostgresConnection", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
@@ -81,7 +92,7 @@ let package = Package(
 
         // Store URLs (`sqlite:…`, `postgres://…`, `memory:`) → stores, for every binary that takes `--store`.
         .target(
-            name: "ConveyorStores", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", .product(name: "Logging", package: "swift-log")],
+            name: "ConveyorStores", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorPostgresConnection", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
 
@@ -107,7 +118,7 @@ let package = Package(
         .target(
             name: "ConveyorETL",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "ConveyorPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgresConnection", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
@@ -199,7 +210,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "ConveyorPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgres", "ConveyorPostgresConnection", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             path: "Tests/Support", swiftSettings: strict
@@ -237,7 +248,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ETLTests",
-            dependencies: ["ConveyorETL", "Conveyor", "ConveyorPostgres", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConveyorETL", "Conveyor", "ConveyorPostgres", "ConveyorPostgresConnection", "ConveyorTesting", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
@@ -256,12 +267,12 @@ let package = Package(
         ),
         .testTarget(name: "DiagnosticsTests", dependencies: ["ConveyorDiagnostics", "ConveyorTesting"], swiftSettings: strict),
         .testTarget(
-            name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "TestSupport"], swiftSettings: strict
+            name: "StoreConformanceTests", dependencies: ["Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorPostgresConnection", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(
             name: "ConveyorPostgresTests",
             dependencies: [
-                "Conveyor", "ConveyorPostgres", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
+                "Conveyor", "ConveyorPostgres", "ConveyorPostgresConnection", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
                 // Fault tests run the real binary.
                 "conveyor",
             ],

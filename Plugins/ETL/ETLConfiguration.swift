@@ -1,6 +1,6 @@
 public import Conveyor
 public import ConveyorCurl
-public import ConveyorPostgres
+public import ConveyorPostgresConnection
 import Foundation
 
 /// What `etl` jobs may touch. Paths in payloads are untrusted, so every file a job reads or

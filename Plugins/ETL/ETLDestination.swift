@@ -1,5 +1,5 @@
 import Conveyor
-import ConveyorPostgres
+import ConveyorPostgresConnection
 
 /// Where rows go: a SQLite or PostgreSQL table, or a CSV or JSON Lines file (paths under the ETL
 /// directory).

@@ -1,4 +1,4 @@
-public import ConveyorPostgres
+public import ConveyorPostgresConnection
 import Foundation
 
 /// What `etl` jobs may never touch, whatever a payload says: the job store's database (its file

@@ -1,5 +1,5 @@
 import Conveyor
-import ConveyorPostgres
+import ConveyorPostgresConnection
 import Foundation
 import Synchronization
 

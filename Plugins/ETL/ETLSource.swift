@@ -1,6 +1,6 @@
 import Conveyor
 import ConveyorCurl
-import ConveyorPostgres
+import ConveyorPostgresConnection
 
 /// Where rows come from: a CSV or JSON Lines file (a path under the ETL directory, or an
 /// http(s) URL), or a query on a SQLite or PostgreSQL database.

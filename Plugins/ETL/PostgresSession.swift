@@ -1,4 +1,4 @@
-import ConveyorPostgres
+import ConveyorPostgresConnection
 import Logging
 import PostgresNIO
 

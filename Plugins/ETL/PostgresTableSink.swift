@@ -1,4 +1,4 @@
-import ConveyorPostgres
+import ConveyorPostgresConnection
 import Foundation
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorPostgresConnection
 import Logging
 import PostgresNIO
 

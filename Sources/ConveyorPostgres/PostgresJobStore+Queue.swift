@@ -1,4 +1,5 @@
 public import Conveyor
+import ConveyorPostgresConnection
 public import Foundation
 import NIOCore
 import PostgresNIO

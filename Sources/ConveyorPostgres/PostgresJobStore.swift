@@ -1,4 +1,5 @@
 public import Conveyor
+public import ConveyorPostgresConnection
 import Foundation
 public import Logging
 import NIOSSL

@@ -1,5 +1,6 @@
 public import Conveyor
-public import ConveyorPostgres
+import ConveyorPostgres
+public import ConveyorPostgresConnection
 import ConveyorSQLite
 import Foundation
 public import Logging

@@ -1,5 +1,6 @@
 import Conveyor
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import Foundation
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Conveyor
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import Testing
 
 /// `postgres://` URLs as operators write them, and the one-line errors for the ones that are

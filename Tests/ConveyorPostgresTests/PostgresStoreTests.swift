@@ -1,6 +1,7 @@
 import Conveyor
 import ConveyorDiagnostics
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import ConveyorTesting
 import Foundation
 import TestSupport

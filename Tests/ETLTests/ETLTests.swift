@@ -1,6 +1,7 @@
 import Conveyor
 @testable import ConveyorETL
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import ConveyorTesting
 import Foundation
 import GRDB

@@ -1,5 +1,6 @@
 import Conveyor
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import ConveyorSQLite
 import Foundation
 import TestSupport

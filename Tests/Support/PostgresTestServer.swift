@@ -1,4 +1,5 @@
 import ConveyorPostgres
+import ConveyorPostgresConnection
 import Foundation
 import Logging
 import PostgresNIO

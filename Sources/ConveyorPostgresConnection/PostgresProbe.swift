@@ -1,23 +1,28 @@
 import Conveyor
 import Foundation
-import Logging
+package import Logging
 import NIOSSL
-import PostgresNIO
+package import PostgresNIO
 
 /// Turns ``PostgresStoreOptions`` into postgres-nio configurations, and opens the one direct
 /// connection that checks the server answers, the database exists and the credentials work (the
 /// pool would instead retry quietly forever, so a typo in the URL would look like a hang), and
 /// that then runs the migrations.
-struct PostgresProbe {
-    var options: PostgresStoreOptions
-    var logger: Logger
+package struct PostgresProbe {
+    package var options: PostgresStoreOptions
+    package var logger: Logger
+
+    package init(options: PostgresStoreOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
 
     /// What every connection of this process tells the server it is (`application_name`): in
     /// `pg_stat_activity` an operator sees which process holds which session.
-    static let applicationName = "conveyor[\(ProcessInfo.processInfo.processIdentifier)]"
+    package static let applicationName = "conveyor[\(ProcessInfo.processInfo.processIdentifier)]"
 
     /// A new connection of its own, outside the pool; the caller closes it. Errors as they come.
-    func rawConnect() async throws -> PostgresConnection {
+    package func rawConnect() async throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
             database: options.database, tls: try connectionTLS())
@@ -28,13 +33,13 @@ struct PostgresProbe {
     }
 
     /// ``rawConnect()`` within `timeout`, errors as one line.
-    func connect(timeout: Duration) async throws -> PostgresConnection {
+    package func connect(timeout: Duration) async throws -> PostgresConnection {
         let probe = self
         return try await PostgresFailure.mapping(options, timeout: timeout, doing: "connect") { try await probe.rawConnect() }
     }
 
     /// Runs `body` on a new connection, closed afterwards.
-    func withConnection<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await connect(timeout: timeout)
         do {
             let value = try await body(connection)
@@ -46,7 +51,7 @@ struct PostgresProbe {
         }
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
+    package func clientConfiguration() throws -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
             host: options.host, port: options.port, username: options.username, password: options.password,
             database: options.database, tls: clientTLS())

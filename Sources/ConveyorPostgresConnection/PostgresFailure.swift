@@ -4,10 +4,10 @@ import PostgresNIO
 /// Store errors as one line naming the server (never the password) and the problem, never SQL
 /// or bound values. postgres-nio's own descriptions hide the server's message on purpose; this
 /// reads it back out, since it says things like "database \"x\" does not exist".
-enum PostgresFailure {
+package enum PostgresFailure {
     /// Runs `body`, failing after `timeout` (a pool that cannot connect waits rather than fails;
     /// a dropped connection may never answer), and maps errors through ``explain(_:_:doing:)``.
-    static func mapping<T: Sendable>(
+    package static func mapping<T: Sendable>(
         _ options: PostgresStoreOptions, timeout: Duration, doing action: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         do {
@@ -20,7 +20,7 @@ enum PostgresFailure {
         }
     }
 
-    static func explain(_ error: any Error, _ options: PostgresStoreOptions, doing action: String) -> any Error {
+    package static func explain(_ error: any Error, _ options: PostgresStoreOptions, doing action: String) -> any Error {
         switch error {
         case is ConveyorError, is CancellationError, is PostgresRetry:
             return error
@@ -37,7 +37,7 @@ enum PostgresFailure {
     /// Whether trying again later may succeed: no answer or a lost connection, or the server
     /// saying it is starting, shutting down, short of resources or that a transaction lost a
     /// race (SQLSTATE classes 08, 53, 57P, 40). Anything else the server said is final.
-    static func isTransient(_ error: any Error) -> Bool {
+    package static func isTransient(_ error: any Error) -> Bool {
         if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError ?? error.beginError {
             return isTransient(inner)
         }
@@ -52,7 +52,7 @@ enum PostgresFailure {
     }
 
     /// The SQLSTATE of a server error, e.g. `23505` for a unique violation.
-    static func sqlState(_ error: any Error) -> String? {
+    package static func sqlState(_ error: any Error) -> String? {
         if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError {
             return sqlState(inner)
         }
