@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict
         ),
@@ -108,7 +109,9 @@ let package = Package(
         // Handler plugins (library targets, not SwiftPM build plugins).
         .target(name: "ConveyorDiagnostics", dependencies: ["Conveyor"], path: "Plugins/Diagnostics", swiftSettings: strict),
         .target(
-            name: "ConveyorVideoDownload", dependencies: ["Conveyor", "ConveyorCurl", .product(name: "Crypto", package: "swift-crypto")],
+            name: "ConveyorVideoDownload", dependencies: [
+                "Conveyor", "ConveyorCurl", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Configuration", package: "swift-configuration"),
+            ],
             path: "Plugins/VideoDownload", swiftSettings: strict
         ),
         .target(
@@ -118,15 +121,21 @@ let package = Package(
         .target(
             name: "ConveyorETL",
             dependencies: [
-                "Conveyor", "ConveyorCurl", "ConveyorPostgresConnection", .product(name: "GRDB", package: "GRDB.swift"),
+                "Conveyor", "ConveyorCurl", "ConveyorPostgresConnection", .product(name: "Configuration", package: "swift-configuration"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Plugins/ETL", swiftSettings: strict
         ),
-        .target(name: "ConveyorEmailDelivery", dependencies: ["Conveyor", "ConveyorCurl"], path: "Plugins/EmailDelivery", swiftSettings: strict),
         .target(
-            name: "ConveyorTelegramUpload", dependencies: ["Conveyor", "ConveyorCurl", "ConveyorVideoDownload", "ConveyorMediaProbe"],
+            name: "ConveyorEmailDelivery", dependencies: ["Conveyor", "ConveyorCurl", .product(name: "Configuration", package: "swift-configuration")],
+            path: "Plugins/EmailDelivery", swiftSettings: strict
+        ),
+        .target(
+            name: "ConveyorTelegramUpload",
+            dependencies: [
+                "Conveyor", "ConveyorCurl", "ConveyorVideoDownload", "ConveyorMediaProbe", .product(name: "Configuration", package: "swift-configuration"),
+            ],
             path: "Plugins/TelegramUpload", swiftSettings: strict
         ),
 
@@ -138,6 +147,7 @@ let package = Package(
         .target(
             name: "ConveyorServer",
             dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
                 "Conveyor", "ConveyorAPI", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -194,6 +204,7 @@ let package = Package(
             dependencies: [
                 "Conveyor", "ConveyorCurl", "ConveyorStores", "ConveyorTelegramUpload", "ConveyorVideoDownload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Samples/VideoToTelegram", swiftSettings: strict
         ),
@@ -211,6 +222,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Conveyor", "ConveyorCurl", "ConveyorPostgres", "ConveyorPostgresConnection", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             path: "Tests/Support", swiftSettings: strict

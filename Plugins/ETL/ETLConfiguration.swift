@@ -1,7 +1,8 @@
+public import Configuration
 public import Conveyor
 public import ConveyorCurl
 public import ConveyorPostgresConnection
-import Foundation
+public import Foundation
 
 /// What `etl` jobs may touch. Paths in payloads are untrusted, so every file a job reads or
 /// writes — sources, destinations, SQLite stores — must lie inside `directory`, and nothing may
@@ -70,35 +71,44 @@ public struct ETLConfiguration: Sendable {
     /// The directory's real path, if it is a directory holding no protected file and lying in none.
     private static func checked(_ directory: String, protection: ETLProtection) throws(ConfigurationProblem) -> String {
         guard let real = FileIdentity.realPath(directory), FileIdentity(path: real)?.isDirectory == true else {
-            throw ConfigurationProblem(line: "CONVEYOR_ETL_DIR: '\(directory)' is not a directory")
+            throw ConfigurationProblem(key: directoryKey, "'\(directory)' is not a directory")
         }
         let inside = real == "/" ? "/" : real + "/"
         for file in protection.realPaths where file == real || file.hasPrefix(inside) || real.hasPrefix(file + "/") {
             throw ConfigurationProblem(
-                line: "CONVEYOR_ETL_DIR: '\(directory)' holds \(file), which etl jobs must never reach (the job store, the config file or a secret); name a directory of its own")
+                key: directoryKey,
+                "'\(directory)' holds \(file), which etl jobs must never reach (the job store, the config file or a secret); name a directory of its own")
         }
         return real
     }
 
-    /// Reads `CONVEYOR_ETL_DIR` (no default: unset turns `etl` off), `CONVEYOR_ETL_MAX_OUTPUT` and
-    /// the PostgreSQL password file, which joins `protection`. `destinations` is the address
-    /// policy the caller already read (`CONVEYOR_ALLOW_PRIVATE_URLS`, shared with video downloads).
-    public static func fromEnvironment(
-        _ environment: [String: String], destinations: DestinationPolicy, protection: ETLProtection = .none
+    /// Where the directory setting lives, for problems with a directory given in code.
+    static let directoryKey = ["conveyor", "etlDir"]
+
+    /// Reads `etlDir` (no default: unset turns `etl` off) and `etlMaxOutput` under `scope`, and
+    /// the PostgreSQL password file (`PGPASSFILE`, or `~/.pgpass`, from `environment`), which
+    /// joins `protection`. `destinations` is the address policy the caller already read (shared
+    /// with video downloads).
+    public static func from(
+        config: ConfigReader, scope: [String] = ["conveyor"], destinations: DestinationPolicy, protection: ETLProtection = .none,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationProblem) -> ETLConfiguration {
-        let directory = environment["CONVEYOR_ETL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        var settings = SettingsReader(config, scope: scope)
+        let directory = settings.text("etlDir")
         var maxOutput = defaultMaxOutput
-        if let text = environment["CONVEYOR_ETL_MAX_OUTPUT"] {
-            guard let bytes = ByteCount.parse(text), bytes >= 1 else {
-                throw ConfigurationProblem(line: "CONVEYOR_ETL_MAX_OUTPUT: '\(text)' is not a size such as 500MB or 2GiB")
+        if let text = settings.text("etlMaxOutput") {
+            if let bytes = ByteCount.parse(text), bytes >= 1 {
+                maxOutput = bytes
+            } else {
+                settings.report("etlMaxOutput", "'\(text)' is not a size such as 500MB or 2GiB")
             }
-            maxOutput = bytes
         }
+        try settings.check()
         let passwords: PostgresPassFile?
         do {
             passwords = try PostgresPassFile.load(environment: environment)
         } catch {
-            throw ConfigurationProblem(line: error.message)
+            throw ConfigurationProblem(key: [], error.message)
         }
         var protection = protection
         if let file = PostgresPassFile.path(environment: environment) { protection.files.append(file) }

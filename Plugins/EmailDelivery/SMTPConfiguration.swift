@@ -1,3 +1,4 @@
+public import Configuration
 public import Conveyor
 import Foundation
 
@@ -40,37 +41,38 @@ public struct SMTPConfiguration: Sendable {
         self.silenceTimeout = silenceTimeout
     }
 
-    /// Reads `SMTP_URL`, `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_FROM` and `SMTP_CA_FILE`. `nil`
-    /// without `SMTP_URL` (the `email` job is then not offered); every bad value is one line of the
-    /// thrown problem, and the password is never part of one.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> SMTPConfiguration? {
-        guard let text = environment["SMTP_URL"], !text.isEmpty else { return nil }
-        var problems: [String] = []
+    /// Reads `url`, `username`, `password`, `from` and `caFile` under `scope`. `nil` without a
+    /// `url` (the `email` job is then not offered); every bad value is one problem named by its
+    /// key, and the password is never part of one.
+    public static func from(config: ConfigReader, scope: [String] = ["smtp"]) throws(ConfigurationProblem) -> SMTPConfiguration? {
+        var settings = SettingsReader(config, scope: scope)
+        guard let text = settings.text("url") else { return nil }
         var parsed: (url: String, security: Security)?
-        do { parsed = try parse(text) } catch { problems.append("SMTP_URL: \(error)") }
+        do { parsed = try parse(text) } catch { settings.report("url", error.message) }
         var from: EmailAddress?
-        if let sender = environment["SMTP_FROM"], !sender.isEmpty {
-            do { from = try EmailAddress(parsing: sender) } catch { problems.append("SMTP_FROM: '\(sender)' is not an email address: \(error)") }
+        if let sender = settings.text("from") {
+            do { from = try EmailAddress(parsing: sender) } catch { settings.report("from", "'\(sender)' is not an email address: \(error)") }
         }
-        let caFile = environment["SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { problems.append("SMTP_CA_FILE: '\(caFile)' is not a readable file") }
-        let username = environment["SMTP_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
-        let password = environment["SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        if password != nil && username == nil { problems.append("SMTP_PASSWORD: set, but SMTP_USERNAME is not") }
+        let caFile = settings.text("caFile")
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { settings.report("caFile", "'\(caFile)' is not a readable file") }
+        let username = settings.text("username")
+        let password = settings.text("password", isSecret: true)
+        if password != nil && username == nil { settings.report("password", "set without a username to log in with") }
         if username != nil, parsed?.security == SMTPConfiguration.Security.none {
-            problems.append("SMTP_USERNAME: a login over a connection without TLS (tls=none) would send the password in clear")
+            settings.report("username", "a login over a connection without TLS (tls=none) would send the password in clear")
         }
-        guard problems.isEmpty, let parsed else { throw ConfigurationProblem(lines: problems) }
+        try settings.check()
+        guard let parsed else { return nil }
         return SMTPConfiguration(url: parsed.url, security: parsed.security, username: username, password: password, from: from, caFile: caFile)
     }
 
     /// Splits `smtp[s]://host[:port][?tls=none]` into libcurl's URL and the security asked for.
-    static func parse(_ text: String) throws(ConfigurationProblem) -> (url: String, security: Security) {
+    static func parse(_ text: String) throws(URLProblem) -> (url: String, security: Security) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(), let host = components.host,
             !host.isEmpty
-        else { throw ConfigurationProblem(line: "not a URL such as smtp://mail.example.com:587 or smtps://mail.example.com:465") }
+        else { throw URLProblem(message: "not a URL such as smtp://mail.example.com:587 or smtps://mail.example.com:465") }
         guard components.user == nil, components.password == nil else {
-            throw ConfigurationProblem(line: "credentials in the URL are refused; use SMTP_USERNAME and SMTP_PASSWORD")
+            throw URLProblem(message: "credentials in the URL are refused; set the username and password settings")
         }
         let security: Security
         switch (scheme, components.query) {
@@ -78,12 +80,19 @@ public struct SMTPConfiguration: Sendable {
         case ("smtp", nil): security = .startTLS
         case ("smtp", "tls=none"): security = .none
         case ("smtp", _), ("smtps", _):
-            throw ConfigurationProblem(line: "'?\(components.query ?? "")' is not understood; the only option is ?tls=none on smtp://")
+            throw URLProblem(message: "'?\(components.query ?? "")' is not understood; the only option is ?tls=none on smtp://")
         default:
-            throw ConfigurationProblem(line: "scheme '\(scheme)' is not smtp or smtps")
+            throw URLProblem(message: "scheme '\(scheme)' is not smtp or smtps")
         }
         let port = components.port ?? (scheme == "smtps" ? 465 : 587)
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return ("\(scheme)://\(hostPart):\(port)", security)
+    }
+}
+
+extension SMTPConfiguration {
+    /// Why an SMTP URL cannot be used.
+    struct URLProblem: Error {
+        let message: String
     }
 }

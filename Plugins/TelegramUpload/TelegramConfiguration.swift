@@ -1,3 +1,4 @@
+public import Configuration
 public import Conveyor
 import Foundation
 
@@ -37,31 +38,29 @@ public struct TelegramConfiguration: Sendable {
         self.silenceTimeout = silenceTimeout
     }
 
-    /// Reads `TELEGRAM_BOT_TOKEN`, `TELEGRAM_API_URL` and `TELEGRAM_MAX_UPLOAD`. `nil` when no
-    /// token is set (the Telegram pipeline is then not offered); every bad value is one line of
-    /// the thrown problem — the token's value never is.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> TelegramConfiguration? {
-        var problems: [String] = []
+    /// Reads `botToken`, `apiUrl` and `maxUpload` under `scope`. `nil` when no token is set
+    /// (the Telegram pipeline is then not offered); every bad value is one problem, named by its
+    /// key — the token's value never is part of one.
+    public static func from(config: ConfigReader, scope: [String] = ["telegram"]) throws(ConfigurationProblem) -> TelegramConfiguration? {
+        var settings = SettingsReader(config, scope: scope)
         var apiURL = publicAPI
-        if let text = environment["TELEGRAM_API_URL"], !text.isEmpty {
-            if let problem = problem(withAPIURL: text) { problems.append("TELEGRAM_API_URL: \(problem)") } else { apiURL = text }
+        if let text = settings.text("apiUrl") {
+            if let problem = problem(withAPIURL: text) { settings.report("apiUrl", problem) } else { apiURL = text }
         }
         var maxUpload: Int?
-        if let text = environment["TELEGRAM_MAX_UPLOAD"], !text.isEmpty {
+        if let text = settings.text("maxUpload") {
             if let bytes = ByteCount.parse(text), bytes > 0 {
                 maxUpload = bytes
             } else {
-                problems.append("TELEGRAM_MAX_UPLOAD: '\(text)' is not a size such as 50MB or 2000MB")
+                settings.report("maxUpload", "'\(text)' is not a size such as 50MB or 2000MB")
             }
         }
         var token: TelegramBotToken?
-        if let text = environment["TELEGRAM_BOT_TOKEN"], !text.isEmpty {
+        if let text = settings.text("botToken", isSecret: true) {
             token = TelegramBotToken(text)
-            if token == nil {
-                problems.append("TELEGRAM_BOT_TOKEN: not a bot token (expected the form 123456789:AAH… that @BotFather gives)")
-            }
+            if token == nil { settings.report("botToken", "not a bot token (expected the form 123456789:AAH… that @BotFather gives)") }
         }
-        guard problems.isEmpty else { throw ConfigurationProblem(lines: problems) }
+        try settings.check()
         return token.map { TelegramConfiguration(token: $0, apiURL: apiURL, maxUpload: maxUpload) }
     }
 

@@ -1,3 +1,4 @@
+public import Configuration
 public import Conveyor
 public import ConveyorCurl
 
@@ -30,14 +31,15 @@ public struct VideoDownloadConfiguration: Sendable {
         self.stallTimeout = stallTimeout
     }
 
-    /// Reads `CONVEYOR_ALLOW_PRIVATE_URLS` (`1` allows every address; a list of addresses and
-    /// CIDR ranges allows those). Throws one line naming the variable and the bad entry.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationProblem) -> VideoDownloadConfiguration {
-        let name = "CONVEYOR_ALLOW_PRIVATE_URLS"
+    /// Reads `allowPrivateUrls` under `scope` (`on` allows every address; a list of addresses
+    /// and CIDR ranges allows those; unset or `off`, public addresses only). Throws a problem
+    /// naming the setting and the bad entry.
+    public static func from(config: ConfigReader, scope: [String] = ["conveyor"]) throws(ConfigurationProblem) -> VideoDownloadConfiguration {
+        let settings = SettingsReader(config, scope: scope)
         do {
-            return VideoDownloadConfiguration(destinations: try DestinationPolicy.parse(environment[name]))
+            return VideoDownloadConfiguration(destinations: try DestinationPolicy.parse(settings.text("allowPrivateUrls")))
         } catch {
-            throw ConfigurationProblem(line: "\(name): \(error)")
+            throw ConfigurationProblem(key: scope + ["allowPrivateUrls"], "\(error)")
         }
     }
 }

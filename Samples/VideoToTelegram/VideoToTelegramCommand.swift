@@ -1,5 +1,6 @@
 // The headline pipeline as a command: download a video into memory, read it, send it to Telegram.
 import ArgumentParser
+import Configuration
 import Conveyor
 import ConveyorCurl
 import ConveyorStores
@@ -68,15 +69,16 @@ struct VideoToTelegramCommand: AsyncParsableCommand {
     {
         guard let chatId = TelegramChatID(chat) else { Self.fail("--chat: '\(chat)' is not valid; \(TelegramChatID.expected)", status: 2) }
         if let problem = FetchableURL.problem(with: url) { Self.fail("URL: \(problem)", status: 2) }
+        let config = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["TELEGRAM_BOT_TOKEN"])))
         do {
-            guard let telegram = try TelegramConfiguration.fromEnvironment(environment) else {
+            guard let telegram = try TelegramConfiguration.from(config: config) else {
                 Self.fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token", status: 2)
             }
-            let download = try VideoDownloadConfiguration.fromEnvironment(environment)
+            let download = try VideoDownloadConfiguration.from(config: config)
             let location = try StoreLocation(store)
             return (VideoToTelegramRequest(url: url, chatId: chatId, caption: caption), telegram, download, location)
         } catch let problem as ConfigurationProblem {
-            Self.fail(problem.lines.joined(separator: "; "), status: 2)
+            Self.fail(problem.problems.map { "\($0.environmentVariable): \($0.message)" }.joined(separator: "; "), status: 2)
         } catch let error as ConveyorError {
             Self.fail("--\(error.message)", status: 2)
         }

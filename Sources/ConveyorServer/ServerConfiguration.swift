@@ -11,7 +11,7 @@ public struct ServerConfiguration: Sendable {
     /// Requests per second each user may make to `/api` (a burst of twice that is allowed);
     /// beyond it → 429 with `Retry-After`. `nil`: no limit.
     public var rateLimitPerSecond: Int?
-    /// Job types only admins may enqueue (`CONVEYOR_ADMIN_ONLY_TYPES`). `etl` by default: it
+    /// Job types only admins may enqueue (setting `adminOnlyTypes`). `etl` by default: it
     /// runs database queries and file access on the operator's machine, which an ordinary user
     /// must not get just because the type is loaded.
     public var adminOnlyTypes: Set<String>
@@ -38,11 +38,11 @@ public struct ServerConfiguration: Sendable {
     /// One line per value out of range; empty when the configuration can be used.
     public var problems: [String] {
         var problems: [String] = []
-        if !(0...65_535).contains(port) { problems.append("CONVEYOR_PORT: \(port) is out of range 0…65535") }
-        if host.isEmpty { problems.append("CONVEYOR_HOST: must not be empty") }
-        if !(1_024...(64 << 20)).contains(maxBodySize) { problems.append("CONVEYOR_MAX_BODY_SIZE: \(maxBodySize) is out of range 1KiB…64MiB") }
+        if !(0...65_535).contains(port) { problems.append("port: \(port) is out of range 0…65535") }
+        if host.isEmpty { problems.append("host: must not be empty") }
+        if !(1_024...(64 << 20)).contains(maxBodySize) { problems.append("maxBodySize: \(maxBodySize) is out of range 1KiB…64MiB") }
         if let rate = rateLimitPerSecond, !(1...1_000_000).contains(rate) {
-            problems.append("CONVEYOR_RATE_LIMIT: \(rate) is out of range 1…1000000 requests per second")
+            problems.append("rateLimit: \(rate) is out of range 1…1000000 requests per second")
         }
         return problems + http.problems
     }

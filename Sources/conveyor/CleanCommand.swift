@@ -9,10 +9,10 @@ struct CleanCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        var settings = EnvironmentSettings(try await storeOptions.settings())
-        let configuration = settings.runtimeConfiguration(workers: nil, queues: nil)
+        var settings = CommandSettings(try await storeOptions.settings())
+        let configuration = settings.runtimeConfiguration(queues: nil)
         guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "\n")) }
-        let url = StoreOptions.url(in: settings.values)
+        let url = StoreOptions.url(in: settings.loaded)
         let deleted = try await StoreOptions.withStore(url) { store in try await store.prune(configuration.retention, now: Date()) }
         let retention = configuration.retention
         print("\(StoreOptions.safeDescription(url)): deleted \(deleted) finished job(s) (completed older than \(DurationText.format(retention.completed)), failed older than \(DurationText.format(retention.failed)))")

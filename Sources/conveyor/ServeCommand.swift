@@ -30,14 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
         var flags: [String: String] = [:]
         flags["CONVEYOR_HOST"] = host
         flags["CONVEYOR_PORT"] = port.map(String.init)
-        var settings = EnvironmentSettings(try await storeOptions.settings(flags: flags))
-        let runtimeConfiguration = settings.runtimeConfiguration(workers: workers, queues: queues)
+        flags["CONVEYOR_WORKERS"] = workers.map(String.init)
+        var settings = CommandSettings(try await storeOptions.settings(flags: flags))
+        let runtimeConfiguration = settings.runtimeConfiguration(queues: queues)
         let serverConfiguration = settings.serverConfiguration()
         let level = settings.logLevel()
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
-        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.values))
+        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.loaded))
         let secret = settings.values["CONVEYOR_JWT_SECRET"]
         let policy = settings.tokenPolicy()
         let tokens: TokenAuthority
@@ -50,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "\n")) }
         var logger = Logger(label: "conveyor.serve")
         logger.logLevel = level
-        let url = StoreOptions.url(in: settings.values)
+        let url = StoreOptions.url(in: settings.loaded)
 
         try await StoreOptions.withStore(url) { store in
             let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp)

@@ -22,13 +22,13 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Flags > environment > file, with `extra` flags in environment form.
-    func settings(flags extra: [String: String] = [:]) async throws -> [String: String] {
+    func settings(flags extra: [String: String] = [:]) async throws -> LoadedConfiguration {
         var flags = extra
         flags["CONVEYOR_STORE"] = store
         return try await ConfigurationSources.load(flags: flags, configFile: config)
     }
 
-    static func url(in settings: [String: String]) -> String { settings["CONVEYOR_STORE"] ?? "sqlite:conveyor.db" }
+    static func url(in settings: LoadedConfiguration) -> String { settings.values["CONVEYOR_STORE"] ?? "sqlite:conveyor.db" }
 
     /// The store URL with any password replaced by `***`, for logs and reports.
     static func safeDescription(_ url: String) -> String {

@@ -12,7 +12,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let duration = DurationText.parse(ttl) else { throw ValidationError("--ttl: '\(ttl)' is not a duration such as 30m, 24h or 7d") }
-        guard let secret = try await storeOptions.settings()["CONVEYOR_JWT_SECRET"] else {
+        guard let secret = try await storeOptions.settings().values["CONVEYOR_JWT_SECRET"] else {
             throw ValidationError("CONVEYOR_JWT_SECRET: is not set; tokens are signed with the server's secret")
         }
         do {

@@ -35,20 +35,20 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings = EnvironmentSettings(try await storeOptions.settings())
-        let configuration = settings.runtimeConfiguration(workers: workers, queues: queues)
+        var settings = CommandSettings(try await storeOptions.settings(flags: workers.map { ["CONVEYOR_WORKERS": String($0)] } ?? [:]))
+        let configuration = settings.runtimeConfiguration(queues: queues)
         let level = settings.logLevel()
         let download = settings.downloadConfiguration()
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
-        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.values))
+        let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.loaded))
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
         var logger = Logger(label: "conveyor.worker")
         logger.logLevel = level
 
-        let url = StoreOptions.url(in: settings.values)
+        let url = StoreOptions.url(in: settings.loaded)
         try await StoreOptions.withStore(url) { store in
             let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(

@@ -91,7 +91,7 @@ struct ServeCommandTests {
             "conveyor", ["serve", "--store", "memory:", "--port", "70000"],
             environment: ["CONVEYOR_WORKERS": "0", "CONVEYOR_LEASE": "soon", "CONVEYOR_JWT_SECRET": "short"])
         #expect(bad.status == 2)
-        for line in ["CONVEYOR_PORT: 70000 is out of range 0…65535", "CONVEYOR_LEASE: 'soon' is not a duration", "CONVEYOR_JWT_SECRET: must be at least 32 bytes", "1…1024"] {
+        for line in ["--port: 70000 is out of range 0…65535", "CONVEYOR_LEASE: 'soon' is not a duration", "CONVEYOR_JWT_SECRET: must be at least 32 bytes", "1…1024"] {
             #expect(bad.stderr.contains(line), "\(line) in \(bad.stderr)")
         }
         #expect(!bad.stderr.contains("short"), "the secret's value is never printed")
@@ -118,5 +118,25 @@ struct ServeCommandTests {
         #expect(try await Self.client(["enqueue", "noop"], running).status == 0)
         let full = try await Self.client(["enqueue", "noop"], running)
         #expect(full.stderr.contains("queue_full"), "the environment's 2 beats the file's 1: \(full.stderr)")
+    }
+
+    @Test("a bad setting is named where it was written: the flag, the environment variable, or the file and its key")
+    func problemsNameTheirSource() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conveyor-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("conveyor.yaml")
+        try "conveyor:\n  lease: soon\n  maxBodySize: 12\ntelegram:\n  maxUpload: lots\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try await ProductProcess.run(
+            "conveyor", ["serve", "--store", "memory:", "--config", file.path, "--workers", "0"],
+            environment: ["CONVEYOR_DRAIN_TIMEOUT": "2h", "CONVEYOR_JWT_SECRET": "pg-serve-secret-0123456789abcdef-0123456789"])
+        #expect(bad.status == 2)
+        for line in [
+            "--workers: 0 is out of range 1…1024", "CONVEYOR_DRAIN_TIMEOUT: 2h is out of range 0s…1h",
+            "\(file.path): conveyor.lease: 'soon' is not a duration", "\(file.path): conveyor.maxBodySize: 12 is out of range",
+            "\(file.path): telegram.maxUpload: 'lots' is not a size",
+        ] {
+            #expect(bad.stderr.contains(line), "\(line) in \(bad.stderr)")
+        }
     }
 }

@@ -176,10 +176,13 @@ struct PostgresPassFileTests {
         try "*:*:*:etl:secret\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let directory = try ETLScratch().directory.path
+        func read(_ environment: [String: String]) throws(ConfigurationProblem) -> ETLConfiguration {
+            try ETLConfiguration.from(config: .environment(environment), destinations: .publicOnly, environment: environment)
+        }
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         do {
-            _ = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
+            _ = try read(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path])
             Issue.record("a readable password file was accepted")
         } catch {
             #expect(error.lines == ["PGPASSFILE: \(path) may be read by others (mode 644); chmod 600 it"])
@@ -187,12 +190,11 @@ struct PostgresPassFileTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         // The directory holding the password file is never one etl jobs may use.
         #expect(throws: ConfigurationProblem.self) {
-            try ETLConfiguration.fromEnvironment(
-                ["CONVEYOR_ETL_DIR": FileManager.default.temporaryDirectory.path, "PGPASSFILE": path], destinations: .publicOnly)
+            try read(["CONVEYOR_ETL_DIR": FileManager.default.temporaryDirectory.path, "PGPASSFILE": path])
         }
-        let configuration = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path], destinations: .publicOnly)
+        let configuration = try read(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path])
         #expect(configuration.passwords?.password(for: try PostgresStoreOptions(url: "postgres://etl@db.example/shop")) == "secret")
-        let none = try ETLConfiguration.fromEnvironment(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path + ".missing"], destinations: .publicOnly)
+        let none = try read(["CONVEYOR_ETL_DIR": directory, "PGPASSFILE": path + ".missing"])
         #expect(none.passwords == nil)
     }
 }

@@ -59,28 +59,28 @@ struct MessageTests {
 
     @Test("SMTP_URL and friends: the three forms, and one line per problem without the password")
     func settings() throws {
-        #expect(try SMTPConfiguration.fromEnvironment([:]) == nil)
-        let startTLS = try #require(try SMTPConfiguration.fromEnvironment(["SMTP_URL": "smtp://mail.example.com"]))
+        #expect(try SMTPConfiguration.from(config: .environment([:])) == nil)
+        let startTLS = try #require(try SMTPConfiguration.from(config: .environment(["SMTP_URL": "smtp://mail.example.com"])))
         #expect(startTLS.url == "smtp://mail.example.com:587" && startTLS.security == .startTLS)
-        let implicit = try #require(try SMTPConfiguration.fromEnvironment(["SMTP_URL": "smtps://mail.example.com"]))
+        let implicit = try #require(try SMTPConfiguration.from(config: .environment(["SMTP_URL": "smtps://mail.example.com"])))
         #expect(implicit.url == "smtps://mail.example.com:465" && implicit.security == .implicitTLS)
-        let relay = try #require(try SMTPConfiguration.fromEnvironment(["SMTP_URL": "smtp://relay:25?tls=none"]))
+        let relay = try #require(try SMTPConfiguration.from(config: .environment(["SMTP_URL": "smtp://relay:25?tls=none"])))
         #expect(relay.url == "smtp://relay:25" && relay.security == SMTPConfiguration.Security.none)
         do {
-            _ = try SMTPConfiguration.fromEnvironment([
+            _ = try SMTPConfiguration.from(config: .environment([
                 "SMTP_URL": "smtp://user:hunter2@mail.example.com", "SMTP_FROM": "nobody", "SMTP_PASSWORD": "hunter2",
-            ])
+            ]))
             Issue.record("bad settings were accepted")
         } catch {
             #expect(error.lines.count == 3, "\(error.lines)")
-            #expect(error.lines.contains { $0.hasPrefix("SMTP_URL: credentials in the URL are refused") })
-            #expect(error.lines.contains { $0.hasPrefix("SMTP_FROM: 'nobody' is not an email address") })
-            #expect(error.lines.contains("SMTP_PASSWORD: set, but SMTP_USERNAME is not"))
+            #expect(error.lines.contains { $0.hasPrefix("smtp.url: credentials in the URL are refused") })
+            #expect(error.lines.contains { $0.hasPrefix("smtp.from: 'nobody' is not an email address") })
+            #expect(error.lines.contains("smtp.password: set without a username to log in with"))
             #expect(!error.description.contains("hunter2"))
         }
-        #expect(throws: ConfigurationProblem.self) { try SMTPConfiguration.fromEnvironment(["SMTP_URL": "smtps://x.example.com?tls=none"]) }
+        #expect(throws: ConfigurationProblem.self) { try SMTPConfiguration.from(config: .environment(["SMTP_URL": "smtps://x.example.com?tls=none"])) }
         #expect(throws: ConfigurationProblem.self) {
-            try SMTPConfiguration.fromEnvironment(["SMTP_URL": "smtp://x.example.com?tls=none", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "p"])
+            try SMTPConfiguration.from(config: .environment(["SMTP_URL": "smtp://x.example.com?tls=none", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "p"]))
         }
     }
 

@@ -18,7 +18,7 @@ struct SMTPDeliveryTests {
     private func mailbox(_ name: String) -> String { "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.com" }
 
     private func plain() throws -> SMTPConfiguration {
-        try #require(try SMTPConfiguration.fromEnvironment(["SMTP_URL": server.plainURL, "SMTP_FROM": "Conveyor <jobs@conveyor.example>"]))
+        try #require(try SMTPConfiguration.from(config: .environment(["SMTP_URL": server.plainURL, "SMTP_FROM": "Conveyor <jobs@conveyor.example>"])))
     }
 
     private func send(_ request: EmailRequest, with smtp: SMTPConfiguration) async -> HandlerTestRun<EmailReceipt> {
@@ -88,10 +88,10 @@ struct SMTPDeliveryTests {
     @Test("STARTTLS with a certificate the test trusts, and a login; the password shows nowhere")
     func startTLS() async throws {
         let to = mailbox("tls")
-        let smtp = try #require(try SMTPConfiguration.fromEnvironment([
+        let smtp = try #require(try SMTPConfiguration.from(config: .environment([
             "SMTP_URL": server.startTLSURL, "SMTP_FROM": "jobs@conveyor.example", "SMTP_USERNAME": SMTPTestServer.username,
             "SMTP_PASSWORD": SMTPTestServer.password, "SMTP_CA_FILE": server.certificate,
-        ]))
+        ])))
         let run = await send(EmailRequest(to: [to], subject: "Secure", text: "Over TLS"), with: smtp)
         _ = try run.output()
         let message = try #require(try server.messages(to: to).first)

@@ -6,26 +6,26 @@ import Testing
 struct ConfigurationTests {
     let token = "123456789:AAHdefinitelyAValidLookingToken00"
 
-    @Test("TELEGRAM_* variables: defaults, a local Bot API server, and one line per bad value without the token")
+    @Test("telegram settings (TELEGRAM_* in the environment): defaults, a local Bot API server, and one problem per bad value without the token")
     func environment() throws {
-        #expect(try TelegramConfiguration.fromEnvironment([:]) == nil)
-        let publicAPI = try #require(try TelegramConfiguration.fromEnvironment(["TELEGRAM_BOT_TOKEN": token]))
+        #expect(try TelegramConfiguration.from(config: .environment([:])) == nil)
+        let publicAPI = try #require(try TelegramConfiguration.from(config: .environment(["TELEGRAM_BOT_TOKEN": token])))
         #expect(publicAPI.apiURL == "https://api.telegram.org" && publicAPI.maxUpload == 50_000_000)
-        let local = try #require(try TelegramConfiguration.fromEnvironment(["TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": "http://localhost:8081/"]))
+        let local = try #require(try TelegramConfiguration.from(config: .environment(["TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": "http://localhost:8081/"])))
         #expect(local.apiURL == "http://localhost:8081" && local.maxUpload == 2_000_000_000)
-        let capped = try #require(try TelegramConfiguration.fromEnvironment(["TELEGRAM_BOT_TOKEN": token, "TELEGRAM_MAX_UPLOAD": "20MB"]))
+        let capped = try #require(try TelegramConfiguration.from(config: .environment(["TELEGRAM_BOT_TOKEN": token, "TELEGRAM_MAX_UPLOAD": "20MB"])))
         #expect(capped.maxUpload == 20_000_000)
 
         do {
-            _ = try TelegramConfiguration.fromEnvironment([
+            _ = try TelegramConfiguration.from(config: .environment([
                 "TELEGRAM_BOT_TOKEN": "oops-SECRETVALUE", "TELEGRAM_API_URL": "ftp://x", "TELEGRAM_MAX_UPLOAD": "lots",
-            ])
+            ]))
             Issue.record("bad settings were accepted")
         } catch {
             #expect(error.lines.count == 3)
-            #expect(error.lines.contains { $0.hasPrefix("TELEGRAM_BOT_TOKEN: not a bot token") })
-            #expect(error.lines.contains { $0.hasPrefix("TELEGRAM_API_URL: 'ftp://x' is not an http(s) URL") })
-            #expect(error.lines.contains("TELEGRAM_MAX_UPLOAD: 'lots' is not a size such as 50MB or 2000MB"))
+            #expect(error.lines.contains { $0.hasPrefix("telegram.botToken: not a bot token") })
+            #expect(error.lines.contains { $0.hasPrefix("telegram.apiUrl: 'ftp://x' is not an http(s) URL") })
+            #expect(error.lines.contains("telegram.maxUpload: 'lots' is not a size such as 50MB or 2000MB"))
             #expect(!error.description.contains("SECRETVALUE"))
         }
     }
