@@ -87,6 +87,6 @@ struct SystemRoutesTests {
     @Test func badServerSettingsAreListed() async throws {
         let configuration = ServerConfiguration(host: "", port: 70_000, maxBodySize: 10)
         #expect(configuration.problems.count == 3)
-        #expect(configuration.problems.contains("CONVEYOR_PORT: 70000 is out of range 0…65535"))
+        #expect(configuration.problems.contains("port: 70000 is out of range 0…65535"))
     }
 }
