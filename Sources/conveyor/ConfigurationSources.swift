@@ -31,7 +31,7 @@ enum ConfigurationSources {
                     providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
                 }
             } catch {
-                throw ValidationError("config file \(path): \(error)")
+                throw ValidationError("config file \(path): \(describe(error, yaml: !path.hasSuffix(".json")))")
             }
         }
         let reader = ConfigReader(providers: providers)
@@ -61,6 +61,15 @@ enum ConfigurationSources {
         guard let first = words.first else { return [] }
         let rest = words.dropFirst().enumerated().map { $0.offset == 0 ? $0.element : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
         return rest.isEmpty ? [first] : [first, rest.joined()]
+    }
+
+    /// A file that cannot be read or parsed, in words (Foundation's parser says only "Code=3840").
+    private static func describe(_ error: any Error, yaml: Bool) -> String {
+        let cocoa = error as NSError
+        guard cocoa.domain == NSCocoaErrorDomain else { return "not valid \(yaml ? "YAML" : "JSON"): \(error)" }
+        let detail = (cocoa.userInfo["NSDebugDescription"] as? String).map { " (\($0))" } ?? ""
+        return cocoa.code == NSFileReadNoSuchFileError || cocoa.code == NSFileReadNoPermissionError
+            ? "cannot be read\(detail)" : "not valid \(yaml ? "YAML" : "JSON")\(detail)"
     }
 
     private static func configPath(explicit: String?) throws -> String? {

@@ -14,21 +14,30 @@ struct ConveyorCommand: AsyncParsableCommand {
         ])
 
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(error, withUsage: true)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || error is CleanExit {
-                exit(withError: error)
-            }
-            let message = fullMessage(for: error)
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Foundation.exit(code == .validationFailure || error is ValidationError ? 2 : 1)
+            // Settings are checked once the command runs: their problems are the whole message,
+            // one line each, without the usage block a mistyped flag gets.
+            exit(error, withUsage: false)
         }
+    }
+
+    private static func exit(_ error: any Error, withUsage usage: Bool) -> Never {
+        let code = exitCode(for: error)
+        if code == .success || error is CleanExit { exit(withError: error) }
+        let message = usage ? fullMessage(for: error) : "Error: \(message(for: error))"
+        if message != "Error: " { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        Foundation.exit(code == .validationFailure || error is ValidationError ? 2 : 1)
     }
 }

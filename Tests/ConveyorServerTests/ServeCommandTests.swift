@@ -138,5 +138,13 @@ struct ServeCommandTests {
         ] {
             #expect(bad.stderr.contains(line), "\(line) in \(bad.stderr)")
         }
+        #expect(!bad.stderr.contains("Usage:"), "settings problems are the whole message: \(bad.stderr)")
+
+        let broken = directory.appendingPathComponent("broken.json")
+        try #"{"conveyor": {"workers": 3,}"#.write(to: broken, atomically: true, encoding: .utf8)
+        let unreadable = try await ProductProcess.run("conveyor", ["serve", "--store", "memory:", "--config", broken.path])
+        #expect(unreadable.status == 2)
+        #expect(unreadable.stderr.hasPrefix("Error: config file \(broken.path): not valid JSON"), "\(unreadable.stderr)")
+        #expect(!unreadable.stderr.contains("NSCocoaErrorDomain") && !unreadable.stderr.contains("Usage:"), "\(unreadable.stderr)")
     }
 }
