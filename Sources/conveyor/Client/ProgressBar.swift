@@ -1,9 +1,10 @@
 import Foundation
 
-/// `[██████░░░░]  65% upload — Sending to Telegram...`, in place on a terminal.
+/// `[██████░░░░]  65% upload — Sending to Telegram...`, in place on a terminal — on stderr, so
+/// what a command prints on stdout (the outcome, the result) can be piped.
 final class ProgressBar: @unchecked Sendable {
     // Used from one task at a time (the WebSocket handler).
-    private let interactive = isatty(STDOUT_FILENO) == 1
+    private let interactive = isatty(STDERR_FILENO) == 1
     private var last = ""
 
     func draw(percent: Double, stage: String?, message: String?) {
@@ -15,10 +16,10 @@ final class ProgressBar: @unchecked Sendable {
         if let message, !message.isEmpty { line += " — \(message)" }
         guard line != last else { return }
         last = line
-        FileHandle.standardOutput.write(Data((interactive ? "\r\u{1B}[2K" + line : line + "\n").utf8))
+        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[2K" + line : line + "\n").utf8))
     }
 
     func finish() {
-        if interactive && !last.isEmpty { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if interactive && !last.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
