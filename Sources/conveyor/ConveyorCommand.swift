@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conveyor
 import Foundation
 
 /// The `conveyor` command line. Exit codes: 0 ok, 1 failure, 2 usage error.
@@ -7,6 +8,7 @@ struct ConveyorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conveyor",
         abstract: "Background jobs for Swift: workers, stores and tools.",
+        version: ConveyorVersion.current,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, EnqueueCommand.self, StatusCommand.self, CancelCommand.self, RetryCommand.self,
             DeadLetterCommand.self, MemoryCommand.self, HealthCommand.self, CleanCommand.self, MigrateCommand.self, TokenCommand.self,

@@ -50,6 +50,11 @@ struct OpenAPIConformanceTests {
         }
     }
 
+    @Test("the document's version is this release's")
+    func version() {
+        #expect((Self.document["info"] as? [String: Any])?["version"] as? String == ConveyorVersion.current)
+    }
+
     @Test("jobs in every state, lists and enqueue answers", arguments: JobStatus.allCases)
     func jobs(_ status: JobStatus) throws {
         let job = Self.job(status)
