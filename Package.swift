@@ -285,6 +285,7 @@ let package = Package(
             name: "ConveyorPostgresTests",
             dependencies: [
                 "Conveyor", "ConveyorPostgres", "ConveyorPostgresConnection", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 // Fault tests run the real binary.
                 "conveyor",
             ],

@@ -170,7 +170,7 @@ extension PostgresJobStore {
     }
 
     /// Keeps the latest progress and, unless notifications are off, NOTIFYs it in the same
-    /// statement so servers on other machines can show it.
+    /// statement so servers on other machines can show it (while one listens: ``PostgresEventListeners``).
     public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
         guard !updates.isEmpty else { return }
         let entries = Array(updates)
@@ -178,7 +178,7 @@ extension PostgresJobStore {
         let origin = origin
         try await statement("record progress") { connection in
             try await connection.execute("""
-                WITH updated AS (
+                WITH me AS (SELECT \(origin)::text AS origin), updated AS (
                     UPDATE conveyor_jobs j SET progress_percent = v.percent,
                         progress_stage = CASE WHEN v.has_stage THEN v.stage END, progress_message = CASE WHEN v.has_message THEN v.message END
                     FROM unnest(\(entries.map(\.key.uuid))::uuid[], \(entries.map(\.value.percent))::float8[],
@@ -188,9 +188,9 @@ extension PostgresJobStore {
                     WHERE j.id = v.id AND \(unescaped: PostgresColumns.isRunning("j"))
                     RETURNING j.id, j.type, j.progress_percent, j.progress_stage, j.progress_message, j.sequence)
                 SELECT count(pg_notify(\(PostgresProgressNotice.channel), json_build_object(
-                    'origin', \(origin)::text, 'id', id, 'type', type, 'percent', progress_percent, 'stage', progress_stage,
+                    'origin', (SELECT origin FROM me), 'id', id, 'type', type, 'percent', progress_percent, 'stage', progress_stage,
                     'message', left(progress_message, 2000), 'sequence', sequence)::text))
-                FROM updated WHERE \(notify)
+                FROM updated WHERE \(notify) AND \(unescaped: PostgresEventListeners.othersListen(origin: "(SELECT origin FROM me)"))
                 """, logger: self.logger)
         }
     }

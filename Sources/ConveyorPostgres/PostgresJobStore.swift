@@ -14,7 +14,8 @@ import PostgresNIO
 /// the fallback, and the only way with `notify=off`). Connections lost are re-opened with backoff
 /// by the pool; a call that cannot get one in ``requestTimeout`` fails and the runtime tries again.
 /// Progress reports and finished jobs travel the same way, so a server shows the progress and
-/// outcome of jobs running elsewhere.
+/// outcome of jobs running elsewhere; they are sent only while another process listens
+/// (``PostgresEventListeners``), since each NOTIFY serialises commits.
 public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, ClosableStore, Sendable {
     /// Where it connects (prints without the password).
     public let options: PostgresStoreOptions
@@ -31,6 +32,8 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
     let events: SharedEventFeed
     /// Tags this store's progress notifications, so its own listener skips them.
     let origin: String
+    /// Keeps this store listed while its events are read (``PostgresEventListeners``).
+    private let presence: Task<Void, Never>?
     private let background: Task<Void, Never>
 
     /// Connects, checks the server answers with these credentials, and migrates the schema (under
@@ -60,15 +63,18 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
                 }
             }
         }
+        let presence = options.notifications ? Task {
+            await PostgresEventListeners(client: client, origin: origin, options: options, logger: logger, isRead: { events.hasListeners }).run()
+        } : nil
         return PostgresJobStore(
             options: options, applied: applied, version: all.last ?? "none", requestTimeout: requestTimeout,
-            client: client, logger: logger, wakeup: wakeup, events: events, origin: origin, background: background)
+            client: client, logger: logger, wakeup: wakeup, events: events, origin: origin, presence: presence, background: background)
     }
 
     private init(
         options: PostgresStoreOptions, applied: [String], version: String, requestTimeout: Duration,
         client: PostgresClient, logger: Logger, wakeup: WakeupBroadcaster, events: SharedEventFeed, origin: String,
-        background: Task<Void, Never>
+        presence: Task<Void, Never>?, background: Task<Void, Never>
     ) {
         self.options = options
         appliedMigrations = applied
@@ -79,11 +85,15 @@ public final class PostgresJobStore: JobStore, JobWakeupSource, JobEventSource, 
         self.wakeup = wakeup
         self.events = events
         self.origin = origin
+        self.presence = presence
         self.background = background
     }
 
     /// Stops listening and closes every connection.
     public func close() async throws {
+        // Unlisted first, while the pool still runs, so writers stop notifying for it at once.
+        presence?.cancel()
+        if let presence { _ = try await DeadlineRace.run(limit: .seconds(5), { await presence.value }) }
         background.cancel()
         let background = background
         // A connection left hanging (a query abandoned at its deadline, a server that vanished)

@@ -17,6 +17,7 @@ enum PostgresSchema {
         Migration(version: "v2-self-counting-statements", statements: selfCountingStatements),
         Migration(version: "v3-dedup-per-owner", statements: dedupPerOwner),
         Migration(version: "v4-error-codes-and-sequence", statements: errorCodesAndSequence),
+        Migration(version: "v5-event-listeners", statements: eventListeners),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -138,6 +139,12 @@ enum PostgresSchema {
     private static let errorCodesAndSequence = [
         "ALTER TABLE conveyor_jobs ADD COLUMN error_code text",
         "ALTER TABLE conveyor_jobs ADD COLUMN sequence integer NOT NULL DEFAULT 1",
+    ]
+
+    /// The stores relaying other processes' events (``PostgresEventListeners``): writers notify
+    /// only while one is listed.
+    private static let eventListeners = [
+        "CREATE TABLE \(PostgresEventListeners.table) (origin text PRIMARY KEY, expires_at timestamptz NOT NULL)",
     ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set

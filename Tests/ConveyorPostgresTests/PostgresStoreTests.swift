@@ -4,6 +4,9 @@ import ConveyorPostgres
 import ConveyorPostgresConnection
 import ConveyorTesting
 import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
 import TestSupport
 import Testing
 
@@ -24,7 +27,7 @@ struct PostgresStoreTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.filter { !$0.appliedMigrations.isEmpty }.count == 1)
-        #expect(stores.allSatisfy { $0.schemaVersion == "v4-error-codes-and-sequence" })
+        #expect(stores.allSatisfy { $0.schemaVersion == "v5-event-listeners" })
         for store in stores { try await store.close() }
     }
 
@@ -205,5 +208,48 @@ struct PostgresStoreTests {
         }
         try await workerStore.close()
         try await observerStore.close()
+    }
+
+    @Test("ended jobs are announced only while another store reads events; a closed store is unlisted")
+    func noticesOnlyWhileOthersListen() async throws {
+        guard let url = try await database() else { return }
+        let sender = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let reader = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        let listed = { try await PostgresTestServer.rows("SELECT count(*)::text FROM conveyor_event_listeners", on: url).first?.first ?? nil }
+        // A bare LISTEN, not a store: it hears what is sent without counting as a reader.
+        let logger = Logger(label: "conveyor.tests.postgres")
+        let ear = try await PostgresStoreOptions(url: url).connect(logger: logger)
+        let heard = Mutex<[String]>([])
+        let hearing = Task {
+            try await ear.listen(on: "conveyor_events") { notices in
+                for try await notice in notices { heard.withLock { $0.append(notice.payload) } }
+            }
+        }
+        let finish = { (store: PostgresJobStore) -> JobID in
+            let job = NewJob(type: "noop", payload: Data("{}".utf8))
+            _ = try await store.enqueue([job], limits: .none)
+            let claimed = try #require(try await store.claim(ClaimRequest(
+                workerID: "w", queues: nil, limit: 1, priorityOrder: [.normal], now: Date(), leaseExpiresAt: Date().addingTimeInterval(30))).first)
+            _ = try await store.complete([JobOutcome(jobID: claimed.id, workerID: "w", resolution: .completed(result: Data()))])
+            return claimed.id
+        }
+        // The sender reads its own events: it is listed, but nobody else is, so it stays quiet.
+        let own = sender.sharedEvents(wanted: { true })
+        try await waitUntil("the sender is listed", limit: .seconds(30)) { try await listed() == "1" }
+        let quiet = try await finish(sender)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(heard.withLock { $0 }.isEmpty, "announced \(quiet) with no other reader")
+
+        let events = reader.sharedEvents(wanted: { true })
+        try await waitUntil("the reader is listed", limit: .seconds(30)) { try await listed() == "2" }
+        let told = try await finish(sender)
+        try await waitUntil("the notice is heard", limit: .seconds(30)) { heard.withLock { $0.contains { $0.contains(told.description) } } }
+
+        try await reader.close()
+        #expect(try await listed() == "1", "a closed store stays listed")
+        hearing.cancel()
+        try? await ear.close()
+        try await sender.close()
+        _ = (own, events)
     }
 }

@@ -32,6 +32,12 @@ public final class SharedEventFeed: Sendable {
         return stream
     }
 
+    /// Whether any stream is open, wanted now or not: a store that must announce itself to other
+    /// processes before they send it anything does so while this holds.
+    public var hasListeners: Bool {
+        listeners.withLock { !$0.all.isEmpty }
+    }
+
     /// Whether any listener wants events now.
     public var isWanted: Bool {
         listeners.withLock { Array($0.all.values) }.contains { $0.wanted() }
