@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ConveyorTelegramUpload", targets: ["ConveyorTelegramUpload"]),
         .library(name: "ConveyorEmailDelivery", targets: ["ConveyorEmailDelivery"]),
         .library(name: "ConveyorETL", targets: ["ConveyorETL"]),
+        .library(name: "ConveyorCommandLine", targets: ["ConveyorCommandLine"]),
         .executable(name: "conveyor", targets: ["conveyor"]),
     ],
     dependencies: [
@@ -159,8 +160,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .executableTarget(
-            name: "conveyor",
+        .target(
+            name: "ConveyorCommandLine",
             dependencies: [
                 "Conveyor", "ConveyorSQLite", "ConveyorPostgres", "ConveyorStores", "ConveyorAPI", "ConveyorServer", "ConveyorDiagnostics", "ConveyorVideoDownload", "ConveyorMediaProbe", "ConveyorTelegramUpload",
                 "ConveyorEmailDelivery", "ConveyorETL",
@@ -172,6 +173,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(name: "conveyor", dependencies: ["ConveyorCommandLine"], swiftSettings: strict),
         // What the benchmark binaries share (RSS from /proc).
         .target(name: "BenchSupport", path: "Benchmarks/Support", swiftSettings: strict),
         .executableTarget(
@@ -198,7 +200,12 @@ let package = Package(
             ],
             path: "Benchmarks/MediaBench", swiftSettings: strict
         ),
-        .executableTarget(name: "custom-handler", dependencies: ["Conveyor"], path: "Samples/CustomHandler", swiftSettings: strict),
+        .target(name: "SamplePlugin", dependencies: ["Conveyor"], path: "Samples/CustomHandler/SamplePlugin", swiftSettings: strict),
+        .executableTarget(
+            name: "custom-handler", dependencies: ["Conveyor", "SamplePlugin"], path: "Samples/CustomHandler/InProcess", swiftSettings: strict),
+        .executableTarget(
+            name: "custom-handler-server", dependencies: ["ConveyorCommandLine", "SamplePlugin"], path: "Samples/CustomHandler/Server",
+            swiftSettings: strict),
         .executableTarget(
             name: "video-to-telegram",
             dependencies: [
@@ -264,7 +271,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
-        .testTarget(name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor"], swiftSettings: strict),
+        .testTarget(
+            name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor", "custom-handler-server"], swiftSettings: strict),
         .testTarget(name: "ConveyorAPITests", dependencies: ["ConveyorAPI", "Conveyor"], swiftSettings: strict),
         .testTarget(
             name: "ConveyorServerTests",

@@ -8,15 +8,17 @@ public struct ServeProcess {
     public let token: String
 
     /// Starts it and waits until it printed where it listens. `CONVEYOR_JWT_SECRET` is unset
-    /// unless `environment` sets it, so the server prints an admin token.
+    /// unless `environment` sets it, so the server prints an admin token. `binary`: a product
+    /// built on `ConveyorCommand` (the `conveyor` binary, or a sample's own).
     public static func start(
-        _ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil, directory: URL? = nil, maxOpenFiles: Int? = nil
+        _ arguments: [String] = [], environment: [String: String] = [:], token given: String? = nil, directory: URL? = nil, maxOpenFiles: Int? = nil,
+        binary: String = "conveyor"
     ) async throws -> ServeProcess {
         let store = arguments.contains("--store") ? [] : ["--store", "memory:"]
         var environment = environment
         environment["CONVEYOR_JWT_SECRET"] = environment["CONVEYOR_JWT_SECRET"] ?? ""
         let process = try ProductProcess(
-            "conveyor", ["serve", "--port", "0"] + store + arguments, environment: environment.filter { !$0.value.isEmpty }, unsetting: environment.filter { $0.value.isEmpty }.map(\.key),
+            binary, ["serve", "--port", "0"] + store + arguments, environment: environment.filter { !$0.value.isEmpty }, unsetting: environment.filter { $0.value.isEmpty }.map(\.key),
             directory: directory, maxOpenFiles: maxOpenFiles)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {

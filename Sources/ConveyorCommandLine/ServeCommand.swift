@@ -52,9 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "conveyor.serve")
         logger.logLevel = level
         let url = StoreOptions.url(in: settings.loaded)
+        let own = try OwnPlugins.current.make(settings.loaded.reader)
 
         try await StoreOptions.withStore(url) { store in
-            let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp)
+            let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp) + own
             let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(
                 store: store, plugins: plugins, configuration: runtimeConfiguration, middleware: [metrics.jobs], logger: logger)

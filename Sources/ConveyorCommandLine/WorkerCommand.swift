@@ -49,10 +49,11 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         let url = StoreOptions.url(in: settings.loaded)
+        let own = try OwnPlugins.current.make(settings.loaded.reader)
         try await StoreOptions.withStore(url) { store in
             let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(
-                store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp),
+                store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp) + own,
                 configuration: configuration, middleware: [metrics.jobs], logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(StoreOptions.safeDescription(url))", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",

@@ -1,0 +1,40 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `Samples/CustomHandler/Server`: a user's own `conveyor`, built on `ConveyorCommand` with their
+/// plugin, run as a process — its job types are served over HTTP, run by its workers and listed
+/// for the dashboard beside the built-ins.
+@Suite("Your own binary: the custom-handler server sample")
+struct OwnBinaryTests {
+    @Test("the sample's server runs its own job type over HTTP, lists it beside the built-ins and serves the dashboard")
+    func sampleServer() async throws {
+        let server = try await ServeProcess.start(binary: "custom-handler-server")
+        defer { server.process.kill(SIGKILL) }
+        let client = ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": server.token]
+        let greeted = try await ProductProcess.run(
+            "custom-handler-server", ["enqueue", "greet", "--payload", #"{"name":"Ada"}"#, "--wait"], environment: client)
+        #expect(greeted.status == 0, "\(greeted.stderr)")
+        #expect(greeted.stdout.contains("Hello, Ada!"), "\(greeted.stdout)")
+        let refused = try await ProductProcess.run("custom-handler-server", ["enqueue", "greet", "--payload", #"{"nom":"Ada"}"#], environment: client)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("name"), "the payload error names the missing field: \(refused.stderr)")
+
+        let handlers = try await Self.get(server.url + "/api/handlers", token: server.token)
+        #expect(handlers.status == 200)
+        for type in ["greet", "word-count", "noop"] { #expect(handlers.body.contains(#""\#(type)""#), "\(type) missing from \(handlers.body)") }
+        let dashboard = try await Self.get(server.url + "/", token: nil)
+        #expect(dashboard.status == 200 && dashboard.body.contains("<html"))
+    }
+
+    static func get(_ url: String, token: String?) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}
