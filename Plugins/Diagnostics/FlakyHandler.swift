@@ -18,6 +18,7 @@ public struct FlakyHandler: JobHandler {
     }
 
     public static let name = "flaky"
+    public static let example: Input? = Input(failTimes: 2, permanent: false)
     public static let options = JobOptions(retry: .fixed([.milliseconds(50)]), maxAttempts: 5)
 
     public init() {}

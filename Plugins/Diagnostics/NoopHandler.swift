@@ -10,6 +10,7 @@ public struct NoopHandler: JobHandler {
     public struct Output: Codable, Sendable {}
 
     public static let name = "noop"
+    public static let example: Input? = Input()
 
     public init() {}
 

@@ -14,6 +14,7 @@ public struct SleepHandler: JobHandler {
     }
 
     public static let name = "sleep"
+    public static let example: Input? = Input(ms: 1500)
 
     public init() {}
 

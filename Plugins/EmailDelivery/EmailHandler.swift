@@ -4,6 +4,7 @@ public import Conveyor
 /// `{messageId, accepted, rejected}`: one message over SMTP (see `SendEmail`).
 public struct EmailHandler: JobHandler {
     public static let name = "email"
+    public static let example: EmailRequest? = EmailRequest(to: ["ada@example.com"], subject: "Your report is ready", text: "It is attached.")
     private let stage: SendEmail
 
     public init(smtp: SMTPConfiguration) {

@@ -26,6 +26,7 @@ public struct MediaProbeHandler: JobHandler {
     }
 
     public static let name = "media-probe"
+    public static let example: Input? = Input(url: "https://example.com/clip.mp4")
     private let download: DownloadVideo<Input>
     private let probe: ProbeMedia<Input>
 

@@ -25,10 +25,18 @@ public enum VideoToTelegram {
         var download = download
         download.computesSHA256 = false  // nothing downstream reads the hash
         download.maxBytes = min(download.maxBytes ?? .max, telegram.maxUpload)
-        return Pipeline(name, options: options) {
-            DownloadVideo<VideoToTelegramRequest>(configuration: download, weight: 70)
-            ProbeMedia<VideoToTelegramRequest>(limits: probe, weight: 10)
-            UploadToTelegram<VideoToTelegramRequest>(configuration: telegram, weight: 20)
+        return Pipeline(name, options: options, example: example) {
+            DownloadVideo<VideoToTelegramRequest>(configuration: download, weight: stages[0].weight)
+            ProbeMedia<VideoToTelegramRequest>(limits: probe, weight: stages[1].weight)
+            UploadToTelegram<VideoToTelegramRequest>(configuration: telegram, weight: stages[2].weight)
         }
     }
+
+    /// The stages and their shares of the progress, also told by a process without a bot token.
+    public static let stages: [HandlerDescription.StageInfo] = [
+        .init(name: "download", weight: 70), .init(name: "probe", weight: 10), .init(name: "upload", weight: 20),
+    ]
+
+    /// The payload `GET /api/handlers` shows.
+    public static let example = VideoToTelegramRequest(url: "https://example.com/clip.mp4", chatId: .username("@my_channel"), caption: "Today's clip")
 }

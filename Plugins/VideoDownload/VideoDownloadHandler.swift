@@ -15,6 +15,7 @@ public struct VideoDownloadHandler: JobHandler {
     }
 
     public static let name = "video-download"
+    public static let example: Input? = Input(url: "https://example.com/clip.mp4")
     private let stage: DownloadVideo<Input>
 
     public init(configuration: VideoDownloadConfiguration = VideoDownloadConfiguration()) {

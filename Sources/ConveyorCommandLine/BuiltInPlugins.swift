@@ -6,18 +6,16 @@ import ConveyorMediaProbe
 import ConveyorTelegramUpload
 import ConveyorVideoDownload
 
-/// The plugins `serve` and `worker` register: every handler that ships with Conveyor. The
-/// Telegram pipeline needs a bot token and email an SMTP server, so each is offered only when
-/// configured.
+/// The plugins `serve` and `worker` register: every handler that ships with Conveyor. Every
+/// process knows every type; the Telegram pipeline runs only where a bot token is set and email
+/// only where an SMTP server is (elsewhere their jobs are accepted and left for such a worker).
 enum BuiltInPlugins {
     static func all(
         download: VideoDownloadConfiguration, etl: ETLConfiguration, telegram: TelegramConfiguration?, smtp: SMTPConfiguration?
     ) -> [any ConveyorPlugin] {
-        var plugins: [any ConveyorPlugin] = [
+        [
             DiagnosticsPlugin(), VideoDownloadPlugin(configuration: download), MediaProbePlugin(download: download), ETLPlugin(configuration: etl),
+            TelegramUploadPlugin(telegram: telegram, download: download), EmailDeliveryPlugin(smtp: smtp),
         ]
-        if let telegram { plugins.append(TelegramUploadPlugin(telegram: telegram, download: download)) }
-        if let smtp { plugins.append(EmailDeliveryPlugin(smtp: smtp)) }
-        return plugins
     }
 }

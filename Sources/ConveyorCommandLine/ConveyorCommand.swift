@@ -14,7 +14,8 @@ public struct ConveyorCommand: AsyncParsableCommand {
         abstract: "Background jobs for Swift: workers, stores and tools.",
         version: ConveyorVersion.current,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, EnqueueCommand.self, StatusCommand.self, CancelCommand.self, RetryCommand.self,
+            ServeCommand.self, WorkerCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, CancelCommand.self, RetryCommand.self,
+            QueueCommand.self, QueueCommand.Resume.self,
             DeadLetterCommand.self, MemoryCommand.self, HealthCommand.self, CleanCommand.self, MigrateCommand.self, TokenCommand.self,
             BenchCommand.self,
         ])

@@ -76,8 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
-            if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
-            if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
+            // An API process without workers needs neither: it only validates and stores the jobs.
+            if telegram == nil && !noWorkers { logger.notice("video-to-telegram jobs are accepted but not run here: TELEGRAM_BOT_TOKEN is not set") }
+            if smtp == nil && !noWorkers { logger.notice("email jobs are accepted but not run here: SMTP_URL is not set") }
             if etl.directory == nil { logger.notice("etl is off: CONVEYOR_ETL_DIR is not set") }
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

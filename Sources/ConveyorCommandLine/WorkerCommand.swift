@@ -58,8 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.info("Worker started", metadata: [
                 "store": "\(StoreOptions.safeDescription(url))", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])
-            if telegram == nil { logger.notice("video-to-telegram is off: TELEGRAM_BOT_TOKEN is not set") }
-            if smtp == nil { logger.notice("email is off: SMTP_URL is not set") }
+            if telegram == nil { logger.notice("video-to-telegram jobs are accepted but not run here: TELEGRAM_BOT_TOKEN is not set") }
+            if smtp == nil { logger.notice("email jobs are accepted but not run here: SMTP_URL is not set") }
             if etl.directory == nil { logger.notice("etl is off: CONVEYOR_ETL_DIR is not set") }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: runtime)]
             if let metricsPort {

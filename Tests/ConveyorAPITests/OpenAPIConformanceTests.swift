@@ -45,7 +45,7 @@ struct OpenAPIConformanceTests {
     @Test("the document is there and names every schema checked below")
     func documentLoads() {
         for name in ["Job", "EnqueuedJob", "JobList", "JobRequest", "QueueStats", "QueueState", "MemoryStats", "Error", "Health",
-            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription"] {
+            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription"] {
             #expect(Self.schemas[name] != nil, "no schema \(name)")
         }
     }
@@ -133,5 +133,26 @@ struct OpenAPIConformanceTests {
         #expect(check.problems(["queue": "q"], ref, at: "x").contains { $0.contains("paused") })
         #expect(check.problems(["queue": 3, "paused": true], ref, at: "x").contains { $0.contains("queue") })
         #expect(check.problems(["queue": "q", "paused": true], ref, at: "x").isEmpty)
+    }
+
+    struct Greet: JobHandler {
+        static let name = "greet"
+        static let example: Input? = Input(name: "Ada", times: 2)
+        struct Input: Codable, Sendable {
+            var name: String
+            var times: Int?
+            var tags: [String]?
+        }
+        func run(_ input: Input, context: JobContext) async throws -> String { input.name }
+    }
+
+    @Test("GET /api/handlers entries: a handler with its payload, a pipeline, a type known but not run here")
+    func handlers() throws {
+        var registry = HandlerRegistry()
+        registry.register(Greet())
+        registry.register(Pipeline<String, Int>("count", example: "a b c") { Step<String, Int>("count") { text, _ in text.count } })
+        registry.register(unavailable: "later", input: Greet.Input.self, example: Greet.example, stages: [.init(name: "one", weight: 1)], reason: "no token")
+        #expect(registry.descriptions.count == 3)
+        for description in registry.descriptions { try Self.check(description, against: "Handler") }
     }
 }

@@ -31,6 +31,31 @@ struct OwnBinaryTests {
         #expect(dashboard.status == 200 && dashboard.body.contains("<html"))
     }
 
+    @Test("an API process without the bot token or SMTP server knows their types: it validates and accepts their jobs")
+    func typesKnownWithoutSecrets() async throws {
+        let server = try await ServeProcess.start(["--no-workers"], environment: ["TELEGRAM_BOT_TOKEN": "", "SMTP_URL": ""])
+        defer { server.process.kill(SIGKILL) }
+        let client = ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": server.token]
+        let accepted = try await ProductProcess.run(
+            "conveyor", ["enqueue", "video-to-telegram", "--payload", #"{"url":"https://example.com/a.mp4","chatId":"@newsroom"}"#], environment: client)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let refused = try await ProductProcess.run(
+            "conveyor", ["enqueue", "email", "--payload", #"{"to":["a@example.com"],"subject":"hi","text":"body","txt":"typo"}"#], environment: client)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("payload.txt"), "the typo is named: \(refused.stderr)")
+
+        let listed = try await Self.get(server.url + "/api/handlers", token: server.token)
+        let handlers = try #require(try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [String: Any])["handlers"] as? [[String: Any]]
+        let telegram = try #require(handlers?.first { $0["name"] as? String == "video-to-telegram" })
+        #expect((telegram["unavailable"] as? String)?.contains("TELEGRAM_BOT_TOKEN") == true)
+        let fields = ((telegram["payload"] as? [String: Any])?["fields"] as? [[String: Any]]) ?? []
+        #expect(fields.map { $0["name"] as? String } == ["url", "chatId", "caption", "parseMode"])
+        #expect(fields.map { $0["required"] as? Bool } == [true, true, false, false])
+        let sleep = try #require(handlers?.first { $0["name"] as? String == "sleep" })
+        #expect(sleep["unavailable"] == nil)
+        #expect(((sleep["payload"] as? [String: Any])?["example"] as? [String: Any])?["ms"] as? Int == 1500)
+    }
+
     static func get(_ url: String, token: String?) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: URL(string: url)!)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

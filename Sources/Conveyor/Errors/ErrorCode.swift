@@ -54,6 +54,9 @@ extension ErrorCode {
     public static let memoryTooLarge: ErrorCode = "memory_too_large"
     /// The far side asked to be called later; the attempt was given back.
     public static let runAgain: ErrorCode = "run_again"
+    /// This worker knows the type but lacks what running it needs (a plugin's setting): the job
+    /// runs again later, without spending an attempt, on a worker that has it.
+    public static let handlerUnavailable: ErrorCode = "handler_unavailable"
     /// A handler failure no retry can fix, thrown without a code of its own.
     public static let permanentFailure: ErrorCode = "permanent_failure"
     /// A handler failure worth retrying, thrown without a code of its own.

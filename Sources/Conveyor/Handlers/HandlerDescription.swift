@@ -4,6 +4,11 @@ public struct HandlerDescription: Sendable, Hashable, Codable {
     public struct StageInfo: Sendable, Hashable, Codable {
         public var name: String
         public var weight: Double
+
+        public init(name: String, weight: Double) {
+            self.name = name
+            self.weight = weight
+        }
     }
 
     public var name: String
@@ -18,4 +23,9 @@ public struct HandlerDescription: Sendable, Hashable, Codable {
     public var timeoutSeconds: Double?
     /// Empty for a plain handler.
     public var stages: [StageInfo]
+    /// The payload's fields and an example.
+    public var payload: PayloadDescription
+    /// Why this process cannot run the type though it knows it (a plugin's setting it lacks);
+    /// `nil` when it can. Jobs are still accepted and validated here, and run where it is set.
+    public var unavailable: String?
 }

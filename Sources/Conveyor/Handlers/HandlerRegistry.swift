@@ -21,7 +21,8 @@ public struct HandlerRegistry: Sendable {
     public mutating func register<H: JobHandler>(_ handler: H) {
         let description = HandlerDescription(
             name: H.name, kind: "handler", plugin: currentPlugin, queue: H.options.queue, priority: H.options.priority,
-            maxAttempts: H.options.maxAttempts, timeoutSeconds: H.options.timeout?.seconds, stages: [])
+            maxAttempts: H.options.maxAttempts, timeoutSeconds: H.options.timeout?.seconds, stages: [],
+            payload: PayloadDescription(H.Input.self, example: H.example))
         add(RegisteredHandler(description: description, options: H.options) { input, context in
             try await handler.run(input, context: context)
         })
@@ -32,11 +33,37 @@ public struct HandlerRegistry: Sendable {
         let description = HandlerDescription(
             name: pipeline.name, kind: "pipeline", plugin: currentPlugin, queue: pipeline.options.queue,
             priority: pipeline.options.priority, maxAttempts: pipeline.options.maxAttempts,
-            timeoutSeconds: pipeline.options.timeout?.seconds, stages: pipeline.stages)
+            timeoutSeconds: pipeline.options.timeout?.seconds, stages: pipeline.stages,
+            payload: PayloadDescription(Input.self, example: pipeline.example))
         add(RegisteredHandler(description: description, options: pipeline.options) { input, context in
             try await pipeline.run(input, context: context)
         })
     }
+
+    /// Registers a type this process knows but cannot run, because its plugin lacks a setting
+    /// only running needs (a bot token, an SMTP server): an API process validates and accepts
+    /// its jobs without holding the secret, and a worker that claims one leaves it — run again
+    /// after ``unavailableRetry`` without spending an attempt, its error saying `reason` — for a
+    /// worker that has the setting.
+    public mutating func register<Input: Codable & Sendable>(
+        unavailable name: String, input: Input.Type, example: Input? = nil, options: JobOptions = JobOptions(),
+        stages: [HandlerDescription.StageInfo] = [], reason: String
+    ) {
+        let description = HandlerDescription(
+            name: name, kind: stages.isEmpty ? "handler" : "pipeline", plugin: currentPlugin, queue: options.queue,
+            priority: options.priority, maxAttempts: options.maxAttempts, timeoutSeconds: options.timeout?.seconds, stages: stages,
+            payload: PayloadDescription(Input.self, example: example), unavailable: reason)
+        let retry = Self.unavailableRetry
+        add(RegisteredHandler(description: description, options: options) { (_: Input, context: JobContext) -> JSONValue in
+            context.logger.warning("This worker cannot run this job type; left for one that can", metadata: ["reason": "\(reason)"])
+            throw JobError(
+                code: .handlerUnavailable, message: "This worker cannot run '\(name)': \(reason); it runs again on a worker that can",
+                isPermanent: false, runAgainAfter: retry)
+        })
+    }
+
+    /// How long a job a worker cannot run waits before it is offered again.
+    public static let unavailableRetry = Duration.seconds(30)
 
     /// Every registered type, sorted by name.
     public var descriptions: [HandlerDescription] {

@@ -19,6 +19,9 @@ public protocol JobHandler: Sendable {
     static var name: String { get }
     /// Queue, priority, retry policy, attempts and timeout for this type's jobs.
     static var options: JobOptions { get }
+    /// A payload this handler accepts, shown by `GET /api/handlers` and the dashboard so
+    /// people and clients see what to send; its fields are read off `Input` with it.
+    static var example: Input? { get }
 
     /// Does the work. Throw `JobError` to choose how a failure is treated; honour task
     /// cancellation, which is how timeouts, cancels and shutdown stop the job.
@@ -27,4 +30,5 @@ public protocol JobHandler: Sendable {
 
 extension JobHandler {
     public static var options: JobOptions { JobOptions() }
+    public static var example: Input? { nil }
 }

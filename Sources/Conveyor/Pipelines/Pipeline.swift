@@ -11,12 +11,17 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
     public var options: JobOptions
     /// Stage names and weights, in order.
     public var stages: [HandlerDescription.StageInfo] { chain.stages }
+    /// A payload the pipeline accepts, shown by `GET /api/handlers` (see ``JobHandler/example``).
+    public var example: Input?
 
     private let chain: StageChain<Input, Output>
 
-    public init(_ name: String, options: JobOptions = JobOptions(), @PipelineBuilder _ build: () -> StageChain<Input, Output>) {
+    public init(
+        _ name: String, options: JobOptions = JobOptions(), example: Input? = nil, @PipelineBuilder _ build: () -> StageChain<Input, Output>
+    ) {
         self.name = name
         self.options = options
+        self.example = example
         self.chain = build()
     }
 

@@ -41,11 +41,43 @@ enum FieldRecorder {
         return nil
     }
 
+    /// The top-level fields `type` reads when decoding `value`, in the order it asks for them:
+    /// one it checks for first (`decodeIfPresent`) is optional, one it decodes outright required.
+    /// Empty when `value` does not decode, or when the type reads whatever keys it is given.
+    static func fields<T: Decodable>(_ type: T.Type, in value: JSONValue) -> [PayloadDescription.Field] {
+        let log = Log()
+        guard (try? T(from: Reader(value: value, path: [], log: log))) != nil else { return [] }
+        let top = log.visits.filter(\.path.isEmpty)
+        guard !top.contains(where: \.enumerated) else { return [] }
+        var fields: [PayloadDescription.Field] = []
+        let given: [String: JSONValue]
+        if case .object(let object) = value { given = object } else { given = [:] }
+        for visit in top {
+            for key in visit.requested where !fields.contains(where: { $0.name == key }) {
+                fields.append(PayloadDescription.Field(name: key, required: !visit.checked.contains(key), type: given[key].flatMap(Self.kind)))
+            }
+        }
+        return fields
+    }
+
+    private static func kind(_ value: JSONValue) -> String? {
+        switch value {
+        case .null: nil
+        case .bool: "boolean"
+        case .integer, .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
     /// One keyed container's object: its non-null keys and what was asked of it.
     private final class Visit {
         let path: [String]
         let present: [String]
         var requested: [String] = []
+        /// Keys asked about before being read: optional ones.
+        var checked: Set<String> = []
         var enumerated = false
         init(path: [String], present: [String]) {
             self.path = path
@@ -158,6 +190,7 @@ enum FieldRecorder {
         }
 
         func contains(_ key: K) -> Bool {
+            if !visit.requested.contains(key.stringValue) { visit.checked.insert(key.stringValue) }
             note(key)
             return fields[key.stringValue] != nil
         }

@@ -4,9 +4,11 @@ import ArgumentParser
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a job (running jobs too).")
     @OptionGroup var clientOptions: ClientOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The job id.") var jobID: String
 
     func run() async throws {
-        Printing.json(try await clientOptions.client().send("POST", "api/jobs/\(jobID)/cancel"))
+        let data = try await clientOptions.client().send("POST", "api/jobs/\(jobID)/cancel")
+        if !output.quiet { Printing.json(data) }
     }
 }

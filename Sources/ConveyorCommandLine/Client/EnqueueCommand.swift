@@ -4,11 +4,12 @@ import ConveyorAPI
 import Foundation
 
 /// `conveyor enqueue TYPE`: adds a job through the server; `--wait` follows it to the end and
-/// exits 1 unless it completed.
+/// exits 1 unless it completed (130 on Ctrl-C). `-q` prints the id alone; `--json` the job.
 struct EnqueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enqueue", abstract: "Enqueue a job on a running server.")
 
     @OptionGroup var clientOptions: ClientOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The job type (see GET /api/handlers).") var type: String
     @Option(help: "The input as JSON, or @FILE to read it from a file.") var payload: String = "{}"
     @Option(help: "high, normal or low.") var priority: String?
@@ -36,10 +37,16 @@ struct EnqueueCommand: AsyncParsableCommand {
             delay: try delay.map { try Self.duration($0, "--delay") }, maxAttempts: maxAttempts,
             timeout: try timeout.map { try Self.duration($0, "--timeout") }, dedupKey: dedupKey)
         let client = try clientOptions.client()
-        let (job, _) = try await client.send("POST", "api/jobs", body: body, as: JobResource.self)
-        Printing.line("\(job.deduplicated == true ? "Existing" : "Enqueued") job \(job.id) (\(type), \(job.status.rawValue))")
+        let (job, data) = try await client.send("POST", "api/jobs", body: body, as: JobResource.self)
+        if output.quiet {
+            Printing.line(job.id)
+        } else if output.json && !wait {
+            Printing.json(data)
+        } else if !output.json {
+            Printing.line("\(job.deduplicated == true ? "Existing" : "Enqueued") job \(job.id) (\(type), \(job.status.rawValue))")
+        }
         guard wait else { return }
-        try JobOutcome.report(try await JobWatcher(client: client).watch(job.id))
+        try await JobOutcome.follow(job.id, client: client, output: output)
     }
 
     private static func priority(_ text: String) throws -> JobPriority {

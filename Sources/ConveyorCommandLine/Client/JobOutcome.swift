@@ -3,23 +3,33 @@ import Conveyor
 import ConveyorAPI
 import Foundation
 
-/// Prints how a job ended and fails the command unless it completed.
+/// Prints how a job ended — `completed` and its result, or the state and its error; the job's
+/// JSON with `--json`; nothing with `-q` — and fails the command unless it completed.
 enum JobOutcome {
-    static func report(status: JobStatus, result: JSONValue?, error: JobFailure?) throws {
-        if status == .completed {
-            Printing.line("completed")
-            if let result, result != .null, let data = try? APICoding.encoder.encode(result) { Printing.json(data) }
-            return
+    static func report(status: JobStatus, result: JSONValue?, error: JobFailure?, output: OutputOptions) throws {
+        if !output.quiet {
+            if status == .completed {
+                Printing.line("completed")
+                if let result, result != .null, let data = try? APICoding.encoder.encode(result) { Printing.json(data) }
+            } else {
+                Printing.line("\(status.rawValue)\(error.map { ": \($0.message)" } ?? "")")
+            }
         }
-        Printing.line("\(status.rawValue)\(error.map { ": \($0.message)" } ?? "")")
-        throw ExitCode.failure
+        if status != .completed { throw ExitCode.failure }
     }
 
-    static func report(_ finished: JobFinishedMessage) throws {
-        try report(status: finished.status, result: finished.result, error: finished.error)
+    /// Follows `jobID` live (progress on stderr, unless `-q`) until it ends, then reports it.
+    static func follow(_ jobID: String, client: ServerClient, output: OutputOptions) async throws {
+        let finished = try await JobWatcher(client: client, drawsProgress: !output.quiet).watch(jobID)
+        guard output.json else { return try report(status: finished.status, result: finished.result, error: finished.error, output: output) }
+        let data = try await client.send("GET", "api/jobs/\(jobID)")
+        Printing.json(data)
+        if finished.status != .completed { throw ExitCode.failure }
     }
 
-    static func report(_ job: JobResource) throws {
-        try report(status: job.status, result: job.result, error: job.error)
+    /// Reports a job already read (`status ID`): its JSON unless `-q`, then the exit code.
+    static func report(_ data: Data, output: OutputOptions) throws {
+        let job = try ServerClient.decode(JobResource.self, from: data)
+        if output.quiet { Printing.line(job.status.rawValue) } else { Printing.json(data) }
     }
 }

@@ -8,10 +8,14 @@ import Logging
 /// change is a line.
 struct JobWatcher {
     let client: ServerClient
+    /// `false` for `-q`: nothing but the outcome.
+    var drawsProgress = true
 
-    /// The job's `job:finished` message.
+    /// The job's `job:finished` message. Ctrl-C meanwhile exits 130 (``Interruption``).
     func watch(_ jobID: String) async throws -> JobFinishedMessage {
-        let bar = ProgressBar()
+        let bar = ProgressBar(enabled: drawsProgress)
+        let interruption = Interruption(jobID: jobID) { bar.finish() }
+        defer { interruption.stop() }
         let outcome = OutcomeBox()
         var logger = Logger(label: "conveyor.watch")
         logger.logLevel = .critical

@@ -3,11 +3,18 @@ import Foundation
 /// `[██████░░░░]  65% upload — Sending to Telegram...`, in place on a terminal — on stderr, so
 /// what a command prints on stdout (the outcome, the result) can be piped.
 final class ProgressBar: @unchecked Sendable {
-    // Used from one task at a time (the WebSocket handler).
+    // Drawn from one task at a time (the WebSocket handler); `finish` may also come from the
+    // Ctrl-C handler just before the process exits.
     private let interactive = isatty(STDERR_FILENO) == 1
+    private let enabled: Bool
     private var last = ""
 
+    init(enabled: Bool = true) {
+        self.enabled = enabled
+    }
+
     func draw(percent: Double, stage: String?, message: String?) {
+        guard enabled else { return }
         let clamped = max(0, min(100, percent))
         let filled = Int((clamped / 100 * 30).rounded())
         var line = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled) + "] "

@@ -4,9 +4,11 @@ import ArgumentParser
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "retry", abstract: "Retry a failed or cancelled job.")
     @OptionGroup var clientOptions: ClientOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The job id.") var jobID: String
 
     func run() async throws {
-        Printing.json(try await clientOptions.client().send("POST", "api/jobs/\(jobID)/retry"))
+        let data = try await clientOptions.client().send("POST", "api/jobs/\(jobID)/retry")
+        if !output.quiet { Printing.json(data) }
     }
 }
