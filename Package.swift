@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
+        // Already in the graph (swift-configuration's YAML); the CLI reads a file's keys with it to refuse unknown ones.
+        .package(url: "https://github.com/jpsim/Yams", "5.4.0"..<"7.0.0"),
     ],
     targets: [
         // Core runtime: no C, no I/O beyond logging, metrics and service lifecycle.
@@ -170,6 +172,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -272,7 +275,11 @@ let package = Package(
         ),
         // The `conveyor` binary run as a process, configured as operators configure it.
         .testTarget(
-            name: "ConveyorCLITests", dependencies: ["Conveyor", "ConveyorSQLite", "TestSupport", "conveyor", "custom-handler-server"], swiftSettings: strict),
+            name: "ConveyorCLITests",
+            dependencies: [
+                "Conveyor", "ConveyorSQLite", "ConveyorCommandLine", "TestSupport", "conveyor", "custom-handler-server",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ], swiftSettings: strict),
         .testTarget(name: "ConveyorAPITests", dependencies: ["ConveyorAPI", "Conveyor"], swiftSettings: strict),
         .testTarget(
             name: "ConveyorServerTests",

@@ -84,6 +84,19 @@ struct VideoToTelegramCommand: AsyncParsableCommand {
         }
     }
 
+    /// Argument mistakes (a missing `--chat`) exit 2 as the help says, not ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .failure ? 1 : 2)
+        }
+    }
+
     static func fail(_ message: String, status: Int32) -> Never {
         ProgressDisplay.say("video-to-telegram: \(message)")
         Foundation.exit(status)

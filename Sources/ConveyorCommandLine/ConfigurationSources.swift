@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import SystemPackage
+import Yams
 
 /// DESIGN §7's precedence, through swift-configuration: flags > environment > config file
 /// (`--config`, `CONVEYOR_CONFIG`, or `conveyor.json`/`conveyor.yaml` in the working directory
@@ -33,6 +34,7 @@ enum ConfigurationSources {
             } catch {
                 throw ValidationError("config file \(path): \(describe(error, yaml: !path.hasSuffix(".json")))")
             }
+            try refuseUnknownKeys(in: path)
         }
         let reader = ConfigReader(providers: providers)
         var merged: [String: String] = [:]
@@ -54,6 +56,28 @@ enum ConfigurationSources {
         return LoadedConfiguration(reader: reader, values: merged, flags: flags, environment: environment, file: file)
     }
 
+
+    /// A key the file holds that no setting reads is a typo that would be ignored: each one is
+    /// a line naming the file and the key, with the nearest known key.
+    private static func refuseUnknownKeys(in path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        let root: Any? = path.hasSuffix(".json") ? try? JSONSerialization.jsonObject(with: data) : try? Yams.load(yaml: text)
+        var keys: [String] = []
+        func collect(_ value: Any?, _ path: [String]) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object { collect(child, path + [key]) }
+            } else if !path.isEmpty {
+                keys.append(path.joined(separator: "."))
+            }
+        }
+        collect(root, [])
+        let unknown = keys.filter { !KnownSettings.keys.contains($0) }.sorted()
+        guard !unknown.isEmpty else { return }
+        throw ValidationError(unknown.map { key in
+            "\(path): \(key): is not a known setting" + (KnownSettings.nearest(to: key).map { " (did you mean \($0)?)" } ?? "")
+        }.joined(separator: "\n"))
+    }
 
     /// `CONVEYOR_MAX_QUEUE_SIZE` → `conveyor.maxQueueSize` (the environment provider maps it back).
     static func key(for name: String) -> [String] {

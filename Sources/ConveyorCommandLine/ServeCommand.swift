@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             tokens = try await TokenAuthority(secret: TokenAuthority.randomSecret())
         }
         guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "\n")) }
+        try PortCheck.ensureFree(host: serverConfiguration.host, port: serverConfiguration.port, setting: settings.loaded.name(of: ["conveyor", "port"]))
         var logger = Logger(label: "conveyor.serve")
         logger.logLevel = level
         let url = StoreOptions.url(in: settings.loaded)

@@ -45,6 +45,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard settings.problems.isEmpty else {
             throw ValidationError(settings.problems.joined(separator: "\n"))
         }
+        if let metricsPort { try PortCheck.ensureFree(host: metricsHost, port: metricsPort, setting: "--metrics-port") }
         var logger = Logger(label: "conveyor.worker")
         logger.logLevel = level
 

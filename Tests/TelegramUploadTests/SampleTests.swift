@@ -47,6 +47,13 @@ struct SampleTests {
         #expect(output.stdout.isEmpty)
     }
 
+    @Test("without --chat: exit 2, as the help says, naming the option")
+    func missingChat() async throws {
+        let output = try await ProductProcess.run("video-to-telegram", [harness.url("/files/faststart.mp4")], environment: environment(token: "1:x"))
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("Missing expected argument '--chat <chat>'"), "\(output.stderr)")
+    }
+
     @Test("a failing job: exit 1 with one clear line, the token nowhere")
     func failure() async throws {
         let token = try await harness.telegram.token()
