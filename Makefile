@@ -72,7 +72,7 @@ fuzz: deps $(VENV)/.installed
 	    --checks all --exclude-checks positive_data_acceptance --max-examples 100 --exclude-path /ws
 
 # Release build, then `conveyor serve` on sqlite:conveyor.db with every built-in plugin. Without
-# CONVEYOR_JWT_SECRET it makes a random secret and prints the dashboard URL and an admin token.
+# CONVEYOR_JWT_SECRET it keeps a random one in conveyor.db.jwt-secret and prints the dashboard URL and an admin token.
 run: deps
 	swift build -c release --product conveyor
 	.build/release/conveyor serve

@@ -56,7 +56,8 @@ struct CommandSettings {
     mutating func etlConfiguration(download: VideoDownloadConfiguration, store: String) -> ETLConfiguration {
         var protection = ETLProtection(files: loaded.file.map { [$0] } ?? [])
         switch try? StoreLocation(store) {
-        case .sqlite(let path)?: protection.files += ETLProtection.sqliteFiles(path)
+        // The signing secret kept beside it too: a payload naming it would read the secret.
+        case .sqlite(let path)?: protection.files += ETLProtection.sqliteFiles(path) + [SecretFile(store: store)?.path].compactMap { $0 }
         case .postgres(let options)?: protection.databases.append(options)
         case .memory?, nil: break
         }

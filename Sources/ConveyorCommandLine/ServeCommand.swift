@@ -39,20 +39,37 @@ struct ServeCommand: AsyncParsableCommand {
         let telegram = settings.telegramConfiguration()
         let smtp = settings.smtpConfiguration()
         let etl = settings.etlConfiguration(download: download, store: StoreOptions.url(in: settings.loaded))
-        let secret = settings.values["CONVEYOR_JWT_SECRET"]
+        let given = settings.values["CONVEYOR_JWT_SECRET"]
         let policy = settings.tokenPolicy()
-        let tokens: TokenAuthority
+        let url = StoreOptions.url(in: settings.loaded)
+        var tokens: TokenAuthority?
         do {
-            tokens = try await TokenAuthority(secret: secret ?? TokenAuthority.randomSecret(), policy: policy)
+            if let given { tokens = try await TokenAuthority(secret: given, policy: policy) }
         } catch let error as TokenError {
             settings.problems.append(error.description)
-            tokens = try await TokenAuthority(secret: TokenAuthority.randomSecret())
         }
         guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "\n")) }
         try PortCheck.ensureFree(host: serverConfiguration.host, port: serverConfiguration.port, setting: settings.loaded.name(of: ["conveyor", "port"]))
+        // Without a given secret: the one beside the SQLite file (made on the first start), else one for this run.
+        var secretNote: String?
+        if tokens == nil {
+            let secret: String
+            if let file = SecretFile(store: url) {
+                let (kept, made) = try file.readOrCreate()
+                secret = kept
+                secretNote = made
+                    ? "CONVEYOR_JWT_SECRET is not set: made a secret in \(file.path) (mode 600), kept for later starts and `conveyor token`. Admin token (valid 7 days):"
+                    : "CONVEYOR_JWT_SECRET is not set: signing with the secret in \(file.path). Admin token (valid 7 days):"
+            } else {
+                secret = TokenAuthority.randomSecret()
+                secretNote = "CONVEYOR_JWT_SECRET is not set: made a random secret for this run. Admin token (valid 7 days, until restart):"
+            }
+            tokens = try await TokenAuthority(secret: secret, policy: policy)
+        }
+        guard let tokens else { return }
+        let note = secretNote
         var logger = Logger(label: "conveyor.serve")
         logger.logLevel = level
-        let url = StoreOptions.url(in: settings.loaded)
         let own = try OwnPlugins.current.make(settings.loaded.reader)
 
         try await StoreOptions.withStore(url) { store in
@@ -61,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try ConveyorRuntime(
                 store: store, plugins: plugins, configuration: runtimeConfiguration, middleware: [metrics.jobs], logger: logger)
             let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, metrics: metrics, logger: logger)
-            let adminToken = secret == nil ? try await tokens.token(user: "admin", admin: true, ttl: .seconds(7 * 86_400)) : nil
+            let adminToken = note == nil ? nil : try await tokens.token(user: "admin", admin: true, ttl: .seconds(7 * 86_400))
             let services = server.services(runWorkers: !noWorkers) { channel in
                 let port = channel.localAddress?.port ?? serverConfiguration.port
                 let base = "http://\(serverConfiguration.host):\(port)"
@@ -69,12 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "Conveyor listening on \(base) (store \(StoreOptions.safeDescription(url)), \(noWorkers ? "no workers" : "\(runtimeConfiguration.concurrency) workers"))",
                     "Dashboard: \(base)/",
                 ]
-                if let adminToken {
-                    lines += [
-                        "CONVEYOR_JWT_SECRET is not set: made a random secret for this run. Admin token (valid 7 days, until restart):",
-                        adminToken, "Dashboard with token: \(base)/#token=\(adminToken)",
-                    ]
-                }
+                if let adminToken, let note { lines += [note, adminToken, "Dashboard with token: \(base)/#token=\(adminToken)"] }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             // An API process without workers needs neither: it only validates and stores the jobs.

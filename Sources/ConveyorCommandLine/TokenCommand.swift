@@ -2,9 +2,11 @@ import ArgumentParser
 import Conveyor
 import ConveyorServer
 
-/// `conveyor token --user NAME [--admin] [--ttl 24h]`: signs a token with CONVEYOR_JWT_SECRET.
+/// `conveyor token --user NAME [--admin] [--ttl 24h]`: signs a token with CONVEYOR_JWT_SECRET,
+/// or without it with the secret `serve` keeps beside the SQLite store (``SecretFile``).
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Make an API token (needs CONVEYOR_JWT_SECRET).")
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Make an API token (with CONVEYOR_JWT_SECRET, or the secret serve keeps beside a SQLite store).")
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "The user (the token's sub; owner of the jobs it enqueues).") var user: String
     @Flag(help: "Role admin: every job, dead-letter, pause, cleanup.") var admin = false
@@ -12,8 +14,14 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let duration = DurationText.parse(ttl) else { throw ValidationError("--ttl: '\(ttl)' is not a duration such as 30m, 24h or 7d") }
-        guard let secret = try await storeOptions.settings().values["CONVEYOR_JWT_SECRET"] else {
-            throw ValidationError("CONVEYOR_JWT_SECRET: is not set; tokens are signed with the server's secret")
+        let settings = try await storeOptions.settings()
+        let url = StoreOptions.url(in: settings)
+        let file = SecretFile(store: url)
+        guard let secret = try settings.values["CONVEYOR_JWT_SECRET"] ?? file?.read() else {
+            if let file {
+                throw ValidationError("CONVEYOR_JWT_SECRET: is not set, and \(file.path) does not exist yet: start `conveyor serve --store \(url)` once, or set the secret")
+            }
+            throw ValidationError("CONVEYOR_JWT_SECRET: is not set; tokens for a \(StoreOptions.safeDescription(url)) server are signed with the secret it was given")
         }
         do {
             print(try await TokenAuthority(secret: secret).token(user: user, admin: admin, ttl: duration))
