@@ -4,13 +4,16 @@ import GRDB
 
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
+        let origin = events.origin
         let cancelled = try await write { db in
             let job = try Self.job(id, in: db)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
-            if let job { try Self.write(cancelled, from: job, in: db) }
+            if let job {
+                try Self.write(cancelled, from: job, in: db)
+                try SQLiteEventFeed.recordEnded([(id, cancelled.status, cancelled.sequence)], origin: origin, in: db)
+            }
             return cancelled
         }
-        ended.noteOwn([id])
         return cancelled
     }
 

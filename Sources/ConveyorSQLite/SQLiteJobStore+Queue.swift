@@ -58,19 +58,19 @@ extension SQLiteJobStore {
 
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
         guard !outcomes.isEmpty else { return [] }
-        let (applied, requeued, ended) = try await write { db in try Self.complete(outcomes, in: db) }
-        self.ended.noteOwn(ended)
+        let origin = events.origin
+        let (applied, requeued) = try await write { db in try Self.complete(outcomes, origin: origin, in: db) }
         if requeued { wakeup.signal() }
         return applied
     }
 
     /// Both in one transaction: one commit and one trip to the writer per worker turn.
     public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
-        let (applied, requeued, ended, claimed) = try await write { db in
-            let (applied, requeued, ended) = try Self.complete(outcomes, in: db)
-            return (applied, requeued, ended, try Self.claim(request, in: db))
+        let origin = events.origin
+        let (applied, requeued, claimed) = try await write { db in
+            let (applied, requeued) = try Self.complete(outcomes, origin: origin, in: db)
+            return (applied, requeued, try Self.claim(request, in: db))
         }
-        self.ended.noteOwn(ended)
         if requeued { wakeup.signal() }
         return (applied, claimed)
     }
@@ -117,12 +117,12 @@ extension SQLiteJobStore {
     }
 
     /// Applies outcomes whose worker still holds the lease, as their ``OutcomeEffect``s say, in
-    /// chunks of one statement each; also says whether any job went back to the queue, so waiting
-    /// workers are woken, and which jobs ended.
-    private static func complete(_ outcomes: [JobOutcome], in db: Database) throws -> (Set<JobID>, Bool, [JobID]) {
+    /// chunks of one statement each, recording the jobs that ended for other processes; also says
+    /// whether any job went back to the queue, so waiting workers are woken.
+    private static func complete(_ outcomes: [JobOutcome], origin: String, in db: Database) throws -> (Set<JobID>, Bool) {
         var applied: Set<JobID> = []
         var requeued = false
-        var ended: [JobID] = []
+        var ended: [(id: JobID, status: JobStatus, sequence: Int)] = []
         var counts = SQLiteCounts()
         var rest = outcomes[...]
         while !rest.isEmpty {
@@ -143,12 +143,13 @@ extension SQLiteJobStore {
                 counts.move(queue: row[1], from: .running, to: status)
                 if let finished = row[3] as Int64? { counts.finishedAt(SQLiteColumns.date(finished)) }
                 if status == .queued { requeued = true }
-                if status.isTerminal { ended.append(id) }
+                if status.isTerminal { ended.append((id, status, row[4])) }
             }
             rest = rest.dropFirst(size)
         }
         try counts.write(db)
-        return (applied, requeued, ended)
+        try SQLiteEventFeed.recordEnded(ended, origin: origin, in: db)
+        return (applied, requeued)
     }
 
     /// Settles `rows` jobs in one statement; each row is (id, worker, then an ``OutcomeEffect``'s
@@ -165,7 +166,7 @@ extension SQLiteJobStore {
             sequence = sequence + 1, lease_owner = NULL, lease_expires_at = NULL
         FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
         WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2
-        RETURNING id, queue, state, finished_at
+        RETURNING id, queue, state, finished_at, sequence
         """
     }
 
@@ -190,6 +191,7 @@ extension SQLiteJobStore {
 
     public func recordProgress(_ updates: [JobID: JobProgress]) async throws {
         guard !updates.isEmpty else { return }
+        let origin = events.origin
         try await write { db in
             let record = try db.cachedStatement(sql: """
                 UPDATE jobs SET progress_percent = ?, progress_stage = ?, progress_message = ? WHERE id = ? AND state = 'running'
@@ -197,6 +199,7 @@ extension SQLiteJobStore {
             for (id, progress) in updates {
                 try record.execute(arguments: [progress.percent, progress.stage, progress.message, id.bytes])
             }
+            try SQLiteEventFeed.recordProgress(Array(updates.keys), origin: origin, in: db)
         }
     }
 
@@ -215,6 +218,7 @@ extension SQLiteJobStore {
     }
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
+        let origin = events.origin
         let rescued = try await write { db in
             let lapsed = try SQLiteColumns.jobs(
                 db.cachedStatement(sql: """
@@ -222,16 +226,16 @@ extension SQLiteJobStore {
                     WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?)
                     """),
                 arguments: [SQLiteColumns.micros(now)])
-            var ended: [JobID] = []
+            var ended: [(id: JobID, status: JobStatus, sequence: Int)] = []
             for job in lapsed {
                 let rescued = JobTransitions.rescue(job, now: now)
                 try Self.write(rescued, from: job, in: db)
-                if rescued.status.isTerminal { ended.append(job.id) }
+                if rescued.status.isTerminal { ended.append((job.id, rescued.status, rescued.sequence)) }
             }
-            return (lapsed.count, ended)
+            try SQLiteEventFeed.recordEnded(ended, origin: origin, in: db)
+            return lapsed.count
         }
-        ended.noteOwn(rescued.1)
-        if rescued.0 > 0 { wakeup.signal() }
-        return rescued.0
+        if rescued > 0 { wakeup.signal() }
+        return rescued
     }
 }

@@ -19,7 +19,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, JobEventSource, Cl
     let pool: DatabasePool
     let checkpointer: SQLiteCheckpointer
     let wakeup = WakeupBroadcaster()
-    let ended = SQLiteEndedFeed()
+    let events = SQLiteEventFeed()
 
     /// Opens (creating if missing) and migrates the database at `path`, relative to the
     /// working directory unless absolute. Throws `ConveyorError(.storeUnavailable)` with one
@@ -49,7 +49,7 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, JobEventSource, Cl
     }
 
     public func close() async throws {
-        ended.stop()
+        events.stop(pool)
         try checkpointer.close()
         try pool.close()
     }
@@ -58,28 +58,13 @@ public final class SQLiteJobStore: JobStore, JobWakeupSource, JobEventSource, Cl
         wakeup.stream()
     }
 
-    /// Jobs that other processes sharing the file ended (see ``SQLiteEndedFeed``), told about
-    /// two to three seconds after they finished. Progress reports stay in their own process.
+    /// What other processes sharing the file did to jobs — their ends and progress reports —
+    /// within tens of milliseconds of each commit (see ``SQLiteEventFeed``).
     public func sharedEvents(wanted: @escaping @Sendable () -> Bool) -> AsyncStream<JobEvent> {
-        let stream = ended.feed.stream(wanted: wanted)
-        ended.start { [weak self] cursor, until in
-            guard let self else { return [] }
-            return try await self.read { db in
-                try SQLiteColumns.jobs(
-                    db.cachedStatement(sql: """
-                        SELECT \(SQLiteColumns.job) FROM jobs
-                        WHERE state IN \(SQLiteColumns.terminalStates) AND finished_at IS NOT NULL
-                            AND (finished_at, id) > (?, ?) AND finished_at <= ?
-                        ORDER BY finished_at, id LIMIT \(Self.endedPage)
-                        """),
-                    arguments: [cursor.finishedAt, cursor.id, until])
-            }
-        }
+        let stream = events.feed.stream(wanted: wanted)
+        events.start(pool)
         return stream
     }
-
-    /// Ended jobs the change feed reads at a time.
-    static let endedPage = 500
 }
 
 extension JobQueueStore where Self == SQLiteJobStore {

@@ -8,6 +8,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v1-jobs", migrate: createJobs)
         migrator.registerMigration("v2-dedup-per-owner", migrate: scopeDedupToOwner)
         migrator.registerMigration("v3-error-codes-and-sequence", migrate: addErrorCodesAndSequence)
+        migrator.registerMigration("v4-event-feed", migrate: addEventFeed)
         return migrator
     }()
 
@@ -90,6 +91,28 @@ enum SQLiteSchema {
         try db.execute(sql: """
             ALTER TABLE jobs ADD COLUMN error_code TEXT;
             ALTER TABLE jobs ADD COLUMN sequence INTEGER NOT NULL DEFAULT 1;
+            """)
+    }
+
+    /// The change feed between processes sharing the file (``SQLiteEventFeed``): events in
+    /// commit order, and the stores reading them.
+    private static func addEventFeed(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                origin TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                job_id BLOB NOT NULL,
+                type TEXT NOT NULL,
+                state TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                percent REAL,
+                stage TEXT,
+                message TEXT,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX events_at ON events (at);
+            CREATE TABLE event_listeners (origin TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
             """)
     }
 }

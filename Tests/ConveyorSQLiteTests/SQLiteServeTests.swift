@@ -30,4 +30,31 @@ struct SQLiteServeTests {
         #expect(finished["sequence"] as? Int == 3, "queued, running, completed: \(finished)")
         #expect(socket.messages.filter { $0["type"] as? String == "job:finished" }.count == 1)
     }
+
+    @Test("a worker process's progress reaches the server's /ws and enqueue --wait, in order, while the job runs")
+    func remoteProgress() async throws {
+        let directory = try TemporaryDirectory("conveyor-serve")
+        defer { try? FileManager.default.removeItem(at: directory.url) }
+        let store = "sqlite:" + directory.path("jobs.db")
+        let server = try await ServeProcess.start(["--store", store, "--no-workers"])
+        defer { server.process.kill(SIGKILL) }
+        let worker = try ProductProcess("conveyor", ["worker", "--store", store, "--workers", "2"], environment: ["CONVEYOR_LOG_LEVEL": "warning"])
+        defer { worker.kill(SIGKILL) }
+
+        let socket = WebSocketProbe(url: server.webSocketURL)
+        defer { socket.close() }
+        let client = ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": server.token]
+        let id = try await ProductProcess.run("conveyor", ["enqueue", "sleep", "--payload", #"{"ms":2000}"#, "-q"], environment: client)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        socket.send(#"{"type":"subscribe","topic":"job","jobId":"\#(id)"}"#)
+        _ = try await socket.next(timeout: .seconds(30)) { $0["type"] as? String == "job:finished" }
+        let percents = socket.messages.filter { $0["type"] as? String == "job:progress" }.compactMap { $0["progress"] as? Double }
+        #expect(percents.count >= 5, "progress of the worker's job came over /ws: \(percents)")
+        #expect(percents == percents.sorted(), "in order: \(percents)")
+
+        let waited = try await ProductProcess.run("conveyor", ["enqueue", "sleep", "--payload", #"{"ms":1500}"#, "--wait"], environment: client)
+        #expect(waited.status == 0)
+        let bars = waited.stderr.split(separator: "\n").filter { $0.contains("%") && $0.contains("Slept") }
+        #expect(bars.count >= 5, "the --wait bar moved: \(waited.stderr)")
+    }
 }

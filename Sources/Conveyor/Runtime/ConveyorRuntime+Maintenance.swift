@@ -1,11 +1,12 @@
 import Foundation
 
 extension ConveyorRuntime {
-    /// The periodic side of the runtime, on one 100 ms tick: timeouts and progress every tick;
+    /// The periodic side of the runtime, on one 50 ms tick: timeouts and progress every tick (so a
+    /// report reaches the store, and other processes, within 50 ms);
     /// due jobs and a poll for work every `pollInterval`; heartbeats every third of a lease;
     /// rescue of lapsed leases every half lease; pruning every `pruneInterval`.
     func maintain() async {
-        let tick = Duration.milliseconds(100)
+        let tick = Duration.milliseconds(50)
         let clock = ContinuousClock()
         var nextPoll = clock.now
         var nextHeartbeat = clock.now + configuration.leaseDuration / 3

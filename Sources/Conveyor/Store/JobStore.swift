@@ -70,7 +70,7 @@ public protocol JobWakeupSource: Sendable {
 }
 
 /// A store shared by several processes that carries job events between them — NOTIFY on
-/// PostgreSQL, a change feed over the jobs table on SQLite — so a server shows the progress and
+/// PostgreSQL, a change feed table on SQLite — so a server shows the progress and
 /// outcome of jobs that `conveyor worker`s and other nodes run, with no poll per subscription.
 public protocol JobEventSource: Sendable {
     /// Events of jobs moved by *other* processes sharing the store (this process's own come from
