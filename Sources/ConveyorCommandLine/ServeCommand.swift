@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             let plugins = BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp) + own
             let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(
-                store: store, plugins: plugins, configuration: runtimeConfiguration, middleware: [metrics.jobs], logger: logger)
+                store: store, plugins: plugins, configuration: runtimeConfiguration, middleware: [metrics.jobs, JobLogging(logger: logger)], logger: logger)
             let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, metrics: metrics, logger: logger)
             let adminToken = note == nil ? nil : try await tokens.token(user: "admin", admin: true, ttl: .seconds(7 * 86_400))
             let services = server.services(runWorkers: !noWorkers) { channel in

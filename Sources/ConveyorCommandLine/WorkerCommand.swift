@@ -55,7 +55,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let metrics = ConveyorMetrics()
             let runtime = try ConveyorRuntime(
                 store: store, plugins: BuiltInPlugins.all(download: download, etl: etl, telegram: telegram, smtp: smtp) + own,
-                configuration: configuration, middleware: [metrics.jobs], logger: logger)
+                configuration: configuration, middleware: [metrics.jobs, JobLogging(logger: logger)], logger: logger)
             logger.info("Worker started", metadata: [
                 "store": "\(StoreOptions.safeDescription(url))", "workers": "\(configuration.concurrency)", "worker": "\(configuration.workerID)",
             ])

@@ -58,3 +58,33 @@ struct SQLiteServeTests {
         #expect(bars.count >= 5, "the --wait bar moved: \(waited.stderr)")
     }
 }
+
+/// What an operator reads in a `conveyor worker`'s log for each job it runs.
+@Suite("conveyor worker: the job lifecycle in its log")
+struct WorkerLogTests {
+    @Test("start, retry with its delay and reason, completion and permanent failure are logged at info")
+    func lifecycleLines() async throws {
+        let directory = try TemporaryDirectory("conveyor-worker-log")
+        defer { try? FileManager.default.removeItem(at: directory.url) }
+        let store = "sqlite:" + directory.path("jobs.db")
+        let server = try await ServeProcess.start(["--store", store, "--no-workers"])
+        defer { server.process.kill(SIGKILL) }
+        let worker = try ProductProcess("conveyor", ["worker", "--store", store, "--workers", "2"], environment: ["CONVEYOR_LOG_LEVEL": "info"])
+        defer { worker.kill(SIGKILL) }
+        let client = ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": server.token]
+        let retried = try await ProductProcess.run("conveyor", ["enqueue", "flaky", "--payload", #"{"failTimes":1}"#, "--wait", "-q"], environment: client)
+        #expect(retried.status == 0, "\(retried.stderr)")
+        let failed = try await ProductProcess.run(
+            "conveyor", ["enqueue", "flaky", "--payload", #"{"failTimes":1,"permanent":true}"#, "--wait", "-q"], environment: client)
+        #expect(failed.status == 1)
+        try await waitUntil("the worker logged the failure", limit: .seconds(30)) { worker.outputSoFar.contains("Job failed after 1 attempt") }
+        let log = worker.outputSoFar
+        for line in [
+            "Job started (attempt 1 of 5)", "Job attempt 1 of 5 failed; retrying in", "Failing on purpose: attempt 1 of the first 1",
+            "Job started (attempt 2 of 5)", "Job completed in", "Job failed after 1 attempt: Failing on purpose",
+        ] {
+            #expect(log.contains(line), "missing '\(line)' in the worker's log:\n\(log)")
+        }
+        #expect(log.contains("job.type=flaky"))
+    }
+}

@@ -15,9 +15,11 @@ public protocol JobMiddleware: Sendable {
     /// A job this runtime wrote to the store (not a deduplicated one).
     func enqueued(_ job: Job)
 
-    /// How an attempt of `job` ended, once the store applied it: `completed`, `failed`,
-    /// `scheduled` (a retry or a run-again), `queued` (released at shutdown) or `cancelled` (a
-    /// user stopped it). `error` is why, when it did not complete; `duration` is how long it ran.
+    /// How an attempt of `job` ended, once the store applied it — `job` as the move left it (its
+    /// `scheduledAt` is when a retry runs): `completed`, `failed`, `scheduled` (a retry or a
+    /// run-again), `queued` (released at shutdown) or `cancelled` (a user stopped it). `error` is
+    /// why, when the attempt did not complete (none for a run-again or a release); `duration` is
+    /// how long it ran.
     func ended(_ job: Job, as status: JobStatus, error: JobFailure?, duration: Duration)
 }
 

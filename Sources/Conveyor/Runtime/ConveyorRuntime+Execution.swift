@@ -53,7 +53,11 @@ extension ConveyorRuntime {
         settlement.outcomes.reserveCapacity(finished.count)
         for item in finished {
             guard let outcome = outcome(for: item) else {
-                if item.reason == .cancelled { ended(item, as: .cancelled, error: .cancelledByUser) }
+                if item.reason == .cancelled {
+                    var cancelled = item.job
+                    cancelled.status = .cancelled
+                    ended(item, settled: cancelled, error: .cancelledByUser)
+                }
                 continue
             }
             settlement.outcomes.append(outcome)
@@ -90,7 +94,8 @@ extension ConveyorRuntime {
         if !middleware.isEmpty {
             for outcome in settlement.outcomes where applied.contains(outcome.jobID) {
                 guard let item = settlement.finished[outcome.jobID] else { continue }
-                ended(item, as: outcome.status, error: OutcomeEffect(outcome).error)
+                let effect = OutcomeEffect(outcome)
+                ended(item, settled: effect.applied(to: item.job), error: effect.keepsError ? nil : effect.error)
             }
         }
         guard bus.hasSubscribers else { return }
@@ -150,9 +155,10 @@ extension ConveyorRuntime {
         return .failed(JobFailure(code: code, message: message, isPermanent: permanent))
     }
 
-    /// Tells the middleware how an attempt ended.
-    private func ended(_ item: FinishedJob, as status: JobStatus, error: JobFailure?) {
+    /// Tells the middleware how an attempt ended: `settled` is the job as the move left it.
+    private func ended(_ item: FinishedJob, settled: Job, error: JobFailure?) {
         let seconds = max(0, item.finishedAt.timeIntervalSince(item.job.startedAt ?? item.finishedAt))
-        for each in middleware { each.ended(item.job, as: status, error: error, duration: .microseconds(Int64((seconds * 1_000_000).rounded()))) }
+        let duration = Duration.microseconds(Int64((seconds * 1_000_000).rounded()))
+        for each in middleware { each.ended(settled, as: settled.status, error: error, duration: duration) }
     }
 }
