@@ -2,9 +2,10 @@ public import Conveyor
 public import Foundation
 
 /// `GET /api/queues/stats` and the WebSocket's `queue:stats`: counts by state, ages, the
-/// last minute's throughput, the answering process's workers and its memory budget.
+/// last minute's throughput, the workers of every process sharing the store, and the answering
+/// process's memory budget.
 public struct QueueStatsResource: Codable, Sendable, Hashable {
-    /// Jobs running in the answering process, and how many it may run at once.
+    /// Jobs running in every worker process sharing the store, and how many they may run at once.
     public struct Workers: Codable, Sendable, Hashable {
         public var active: Int
         public var max: Int

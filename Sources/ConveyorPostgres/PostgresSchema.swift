@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(version: "v3-dedup-per-owner", statements: dedupPerOwner),
         Migration(version: "v4-error-codes-and-sequence", statements: errorCodesAndSequence),
         Migration(version: "v5-event-listeners", statements: eventListeners),
+        Migration(version: "v6-workers", statements: workers),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -145,6 +146,17 @@ enum PostgresSchema {
     /// only while one is listed.
     private static let eventListeners = [
         "CREATE TABLE \(PostgresEventListeners.table) (origin text PRIMARY KEY, expires_at timestamptz NOT NULL)",
+    ]
+
+    /// The worker processes sharing the database (``PostgresJobStore/workers(seenSince:)``).
+    private static let workers = [
+        """
+        CREATE TABLE conveyor_workers (
+            id text PRIMARY KEY, host text NOT NULL, pid bigint NOT NULL, started_at timestamptz NOT NULL,
+            concurrency bigint NOT NULL, running bigint NOT NULL, processed bigint NOT NULL, queues text[],
+            draining boolean NOT NULL, last_seen_at timestamptz NOT NULL
+        )
+        """,
     ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set

@@ -9,6 +9,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-dedup-per-owner", migrate: scopeDedupToOwner)
         migrator.registerMigration("v3-error-codes-and-sequence", migrate: addErrorCodesAndSequence)
         migrator.registerMigration("v4-event-feed", migrate: addEventFeed)
+        migrator.registerMigration("v5-workers", migrate: addWorkers)
         return migrator
     }()
 
@@ -113,6 +114,24 @@ enum SQLiteSchema {
             );
             CREATE INDEX events_at ON events (at);
             CREATE TABLE event_listeners (origin TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+            """)
+    }
+
+    /// The worker processes sharing the file (``SQLiteJobStore/workers(seenSince:)``).
+    private static func addWorkers(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE workers (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                concurrency INTEGER NOT NULL,
+                running INTEGER NOT NULL,
+                processed INTEGER NOT NULL,
+                queues TEXT,
+                draining INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL
+            ) WITHOUT ROWID
             """)
     }
 }

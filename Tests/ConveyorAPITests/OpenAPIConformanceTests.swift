@@ -45,7 +45,7 @@ struct OpenAPIConformanceTests {
     @Test("the document is there and names every schema checked below")
     func documentLoads() {
         for name in ["Job", "EnqueuedJob", "JobList", "JobRequest", "QueueStats", "QueueState", "MemoryStats", "Error", "Health",
-            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription"] {
+            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription", "WorkerList", "Worker"] {
             #expect(Self.schemas[name] != nil, "no schema \(name)")
         }
     }
@@ -154,5 +154,19 @@ struct OpenAPIConformanceTests {
         registry.register(unavailable: "later", input: Greet.Input.self, example: Greet.example, stages: [.init(name: "one", weight: 1)], reason: "no token")
         #expect(registry.descriptions.count == 3)
         for description in registry.descriptions { try Self.check(description, against: "Handler") }
+    }
+
+    @Test("GET /api/workers: a busy worker of some queues, an idle one of every queue, a draining one")
+    func workers() throws {
+        let base = WorkerRecord(
+            id: "node-1-42-7", host: "node-1", pid: 42, startedAt: Self.now, concurrency: 16, running: 3, processed: 120, queues: ["images"],
+            draining: false, lastSeenAt: Self.now)
+        var idle = base
+        (idle.id, idle.running, idle.queues) = ("node-2-43-8", 0, nil)
+        var draining = base
+        (draining.id, draining.draining) = ("node-3-44-9", true)
+        let list = WorkerListResource(workers: [base, idle, draining].map(WorkerResource.init))
+        #expect(list.workers.map(\.status) == ["busy", "idle", "draining"])
+        try Self.check(list, against: "WorkerList")
     }
 }

@@ -22,11 +22,11 @@ struct SQLiteOpeningTests {
     func createAndReopen() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try SQLiteJobStore(path: path)
-        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed"])
+        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed", "v5-workers"])
         _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await first.close()
         let second = try SQLiteJobStore(path: path)
-        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v4-event-feed")
+        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v5-workers")
         #expect(try await second.stats(now: Date()).count(.queued) == 1)
         try await second.close()
     }

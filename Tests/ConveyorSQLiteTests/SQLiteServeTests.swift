@@ -88,3 +88,39 @@ struct WorkerLogTests {
         #expect(log.contains("job.type=flaky"))
     }
 }
+
+/// What an operator sees of the worker processes on one SQLite file.
+@Suite("SQLite store: the workers view")
+struct WorkersViewTests {
+    @Test("GET /api/workers and conveyor workers list every worker process; stats count their capacity; a stopped one leaves")
+    func workersAcrossProcesses() async throws {
+        let directory = try TemporaryDirectory("conveyor-workers")
+        defer { try? FileManager.default.removeItem(at: directory.url) }
+        let store = "sqlite:" + directory.path("jobs.db")
+        let server = try await ServeProcess.start(["--store", store, "--no-workers"])
+        defer { server.process.kill(SIGKILL) }
+        let first = try ProductProcess("conveyor", ["worker", "--store", store, "--workers", "3"], environment: ["CONVEYOR_LOG_LEVEL": "warning"])
+        defer { first.kill(SIGKILL) }
+        let second = try ProductProcess(
+            "conveyor", ["worker", "--store", store, "--workers", "5", "--queues", "images,mail"], environment: ["CONVEYOR_LOG_LEVEL": "warning"])
+        defer { second.kill(SIGKILL) }
+        let client = ["CONVEYOR_URL": server.url, "CONVEYOR_TOKEN": server.token]
+        var listed: [[String: Any]] = []
+        try await waitUntil("both workers are listed", limit: .seconds(30)) {
+            let output = try await ProductProcess.run("conveyor", ["workers", "--json"], environment: client)
+            listed = (try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["workers"] as? [[String: Any]] ?? []
+            return listed.count == 2
+        }
+        #expect(Set(listed.compactMap { $0["pid"] as? Int }) == [Int(first.process.processIdentifier), Int(second.process.processIdentifier)])
+        let mail = try #require(listed.first { $0["concurrency"] as? Int == 5 })
+        #expect(mail["queues"] as? [String] == ["images", "mail"] && mail["status"] as? String == "idle")
+        let stats = try await ProductProcess.run("conveyor", ["status", "--json"], environment: client)
+        let workers = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])?["workers"] as? [String: Any]
+        #expect(workers?["max"] as? Int == 8, "the stats count every worker process: \(stats.stdout)")
+
+        first.kill(SIGTERM)
+        _ = try await first.finish()
+        let left = try await ProductProcess.run("conveyor", ["workers", "-q"], environment: client)
+        #expect(left.stdout.split(separator: "\n").count == 1, "a worker that stopped is off the list at once: \(left.stdout)")
+    }
+}

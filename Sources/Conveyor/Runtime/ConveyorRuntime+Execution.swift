@@ -91,6 +91,7 @@ extension ConveyorRuntime {
     }
 
     func announce(_ applied: Set<JobID>, of settlement: Settlement) {
+        coordinator.withLock { $0.processed += applied.count }
         if !middleware.isEmpty {
             for outcome in settlement.outcomes where applied.contains(outcome.jobID) {
                 guard let item = settlement.finished[outcome.jobID] else { continue }

@@ -12,6 +12,7 @@ extension ConveyorRuntime {
         var nextHeartbeat = clock.now + configuration.leaseDuration / 3
         var nextRescue = clock.now + configuration.leaseDuration / 2
         var nextPrune = clock.now + configuration.pruneInterval
+        var nextReport = clock.now
         while !Task.isCancelled {
             do { try await Task.sleep(for: min(tick, configuration.pollInterval)) } catch { return }
             let now = clock.now
@@ -21,6 +22,10 @@ extension ConveyorRuntime {
                 nextPoll = now + configuration.pollInterval
                 await run("promote due jobs") { _ = try await self.store.promoteDueJobs(now: Date()) }
                 signal(work: true)
+            }
+            if now >= nextReport {
+                nextReport = now + WorkerRecord.reportInterval
+                await reportWorker()
             }
             if now >= nextHeartbeat {
                 nextHeartbeat = now + configuration.leaseDuration / 3
@@ -79,7 +84,7 @@ extension ConveyorRuntime {
     }
 
     /// Runs a store chore, logging instead of failing: the next tick tries again.
-    private func run(_ chore: String, _ body: () async throws -> Void) async {
+    func run(_ chore: String, _ body: () async throws -> Void) async {
         do { try await body() } catch {
             logger.warning("Could not \(chore); will try again", metadata: ["error": "\(error)"])
         }

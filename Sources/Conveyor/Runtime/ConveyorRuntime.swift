@@ -57,6 +57,10 @@ public final class ConveyorRuntime: Service, Sendable {
         var draining = false
         var drainDeadline: ContinuousClock.Instant?
         var started = false
+        /// Attempts this runtime finished, for its ``WorkerRecord``.
+        var processed = 0
+        var startedAt = Date()
+        var stopped = false
     }
 
     /// Builds a runtime over a store with the handlers of these plugins, each job wrapped by
@@ -94,7 +98,7 @@ public final class ConveyorRuntime: Service, Sendable {
     /// Runs workers until shutdown: graceful (service lifecycle, `shutdown()`) or task cancellation.
     public func run() async throws {
         let alreadyStarted = coordinator.withLock { state in
-            defer { state.started = true }
+            defer { (state.started, state.startedAt) = (true, Date()) }
             return state.started
         }
         guard !alreadyStarted else { throw ConveyorError(.conflict, "This runtime is already running") }
@@ -121,6 +125,8 @@ public final class ConveyorRuntime: Service, Sendable {
             self.shutdown()
         }
         await flushProgress()
+        coordinator.withLock { $0.stopped = true }
+        await unlistWorker()
         logger.info("Conveyor workers stopped", metadata: ["worker": .string(configuration.workerID)])
     }
 

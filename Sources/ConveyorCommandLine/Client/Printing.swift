@@ -9,7 +9,7 @@ enum Printing {
 
     /// Rows under a header: aligned columns on a terminal; tab-separated lines otherwise, the
     /// header kept out, so `cut -f` and `awk -F'\t'` read them as they are.
-    static func table(_ header: [String], _ rows: [[String]]) {
+    static func table(_ header: [String], _ rows: [[String]], empty: String = "(no jobs)") {
         // A message may hold tabs and newlines; a cell is one line.
         let cells = rows.map { $0.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") } }
         guard isatty(STDOUT_FILENO) == 1 else { return cells.forEach { line($0.joined(separator: "\t")) } }
@@ -21,7 +21,7 @@ enum Printing {
             }
             line(padded.joined(separator: "  "))
         }
-        if cells.isEmpty { line("(no jobs)") }
+        if cells.isEmpty { line(empty) }
     }
 
     /// A server's JSON answer, re-indented for people (keys sorted, values as sent).

@@ -45,8 +45,11 @@ public final class ConveyorMetrics: Sendable {
         }
         Gauge(label: "conveyor_queue_depth", factory: factory).record(stats.count(.queued))
         Gauge(label: "conveyor_oldest_queued_age_seconds", factory: factory).record(stats.oldestQueuedAt.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
-        Gauge(label: "conveyor_workers_active", factory: factory).record(runtime.activeJobCount)
-        Gauge(label: "conveyor_workers_max", factory: factory).record(runtime.configuration.concurrency)
+        // Every worker process sharing the store, not only this one (an API process may run none).
+        let workers = try await runtime.liveWorkers()
+        Gauge(label: "conveyor_workers_active", factory: factory).record(workers.reduce(0) { $0 + $1.running })
+        Gauge(label: "conveyor_workers_max", factory: factory).record(workers.reduce(0) { $0 + $1.concurrency })
+        Gauge(label: "conveyor_worker_processes", factory: factory).record(workers.count)
         let memory = runtime.memory.stats
         for (kind, value) in [("current", memory.current), ("peak", memory.peak), ("max", memory.max), ("per_job_cap", memory.perJobCap)] {
             Gauge(label: "conveyor_memory_bytes", dimensions: [("kind", kind)], factory: factory).record(value)

@@ -1,4 +1,5 @@
 import Conveyor
+import ConveyorAPI
 import Foundation
 import Hummingbird
 
@@ -17,9 +18,14 @@ extension ConveyorServer {
         }
     }
 
-    /// `/api/memory` and `/api/handlers`: what this process has and can run.
+    /// `/api/memory` and `/api/handlers`: what this process has and can run; `/api/workers`:
+    /// every worker process sharing the store.
     func addInfoRoutes(to api: RouterGroup<ServerContext>) {
         api.get("memory") { _, _ in try JSONBody.response(self.runtime.memory.stats) }
         api.get("handlers") { _, _ in try JSONBody.response(["handlers": self.runtime.registry.descriptions]) }
+        api.get("workers") { _, context in
+            _ = try context.requireIdentity()
+            return try JSONBody.response(WorkerListResource(workers: try await self.runtime.liveWorkers().map(WorkerResource.init)))
+        }
     }
 }

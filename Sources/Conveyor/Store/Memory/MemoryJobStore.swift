@@ -5,7 +5,7 @@ import Synchronization
 
 /// The `memory:` store: everything in one process's memory, lost when it exits. For tests,
 /// demos and benchmarks; the semantics are the same as the durable stores'.
-public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
+public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, Sendable {
     private struct Due: Comparable {
         let runAt: Date
         let id: JobID
@@ -77,6 +77,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
     }
 
     private let state = Mutex(State())
+    private let workers = Mutex<[String: WorkerRecord]>([:])
     private let wakeup = WakeupBroadcaster()
 
     /// Runs `body` under the lock, then wakes listeners if it made work ready.
@@ -296,6 +297,21 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, Sendable {
         locked { state in
             removeFinished(in: &state) { $0.status == .failed && ($0.finishedAt ?? date) < date }
         }
+    }
+
+    public func recordWorker(_ worker: WorkerRecord) async throws {
+        workers.withLock { $0[worker.id] = worker }
+    }
+
+    public func workers(seenSince date: Date) async throws -> [WorkerRecord] {
+        workers.withLock { workers in
+            workers = workers.filter { $0.value.lastSeenAt >= date }
+            return workers.values.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func removeWorker(id: String) async throws {
+        _ = workers.withLock { $0.removeValue(forKey: id) }
     }
 
     public func setPaused(_ paused: Bool, queue: String) async throws {
