@@ -109,12 +109,17 @@ struct ServeCommandTests {
         ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.split(separator: ".").count == 3, "the file's secret signs tokens")
         let running = try await ServeProcess.start(
-            ["--config", file.path, "--workers", "5", "--no-workers"], environment: ["CONVEYOR_MAX_QUEUE_SIZE": "2"], token: token)
+            ["--config", file.path, "--workers", "5"], environment: ["CONVEYOR_MAX_QUEUE_SIZE": "2"], token: token)
         defer { running.process.kill(SIGKILL) }
         #expect(!running.process.printedSoFar.contains("Admin token"), "a configured secret prints no token")
         let stats = try await Self.client(["status"], running)
         #expect(stats.status == 0, "the file's secret verifies tokens: \(stats.stderr)")
-        #expect(stats.stdout.contains(#""max" : 5"#), "the flag beats the file: \(stats.stdout)")
+        // The workers start beside the HTTP listener: wait for them to count.
+        try await waitUntil("the server's 5 workers count", limit: .seconds(30)) {
+            try await Self.client(["status"], running).stdout.contains(#""max" : 5"#)
+        }
+        // Paused, so the jobs stay queued and count against the queue's size.
+        #expect(try await Self.client(["pause", "default"], running).status == 0)
         #expect(try await Self.client(["enqueue", "noop"], running).status == 0)
         #expect(try await Self.client(["enqueue", "noop"], running).status == 0)
         let full = try await Self.client(["enqueue", "noop"], running)

@@ -104,6 +104,7 @@ extension ConveyorRuntime {
             workerID: configuration.workerID, queues: configuration.queues, limit: limit, priorityOrder: order, now: now,
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         let jobs: [Job]
+        await flushProgress(of: settlement)
         do {
             let (applied, claimed) = try await store.complete(settlement.outcomes, andClaim: request)
             announce(applied, of: settlement)

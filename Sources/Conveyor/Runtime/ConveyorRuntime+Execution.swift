@@ -72,6 +72,7 @@ extension ConveyorRuntime {
     /// rescued and run again anyway, so the outcomes are dropped then.
     func settle(_ settlement: Settlement) async {
         guard !settlement.outcomes.isEmpty else { return }
+        await flushProgress(of: settlement)
         let giveUp = ContinuousClock.now + configuration.leaseDuration
         var delay = Duration.milliseconds(100)
         for attempt in 1... {

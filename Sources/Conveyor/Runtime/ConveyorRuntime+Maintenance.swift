@@ -51,6 +51,13 @@ extension ConveyorRuntime {
         }
     }
 
+    /// Writes the last reports of jobs about to be settled first, so a finished job keeps its
+    /// final stage and message (not one from a tick before). Nothing to write, no store call.
+    func flushProgress(of settlement: ConveyorRuntime.Settlement) async {
+        let pending = coordinator.withLock { state in settlement.outcomes.contains { state.progress[$0.jobID] != nil } }
+        if pending { await flushProgress() }
+    }
+
     func flushProgress() async {
         let updates = coordinator.withLock { state in
             defer { state.progress = [:] }

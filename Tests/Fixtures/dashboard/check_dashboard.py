@@ -99,11 +99,52 @@ def main():
             time.sleep(0.1)
         if len(widths) < 3 or widths != sorted(widths) or widths[-1] <= 0:
             sys.exit(f"the progress bar did not move forward: {widths}")
+        checks = [f"progress bar moved through {', '.join(f'{w:g}%' for w in widths)}"]
+
+        # A failure shows its reason in the list, and the job page shows its payload and error.
+        page.eval("""(() => { const t = document.getElementById('type'); t.value = 'flaky'; t.onchange();
+            document.getElementById('payload').value = '{"failTimes": 9, "permanent": true}';
+            document.getElementById('submit').click(); })()""")
+        wait(page, "[...document.querySelectorAll('#jobs tr[data-job] .error-text')].some(td => td.textContent.includes('Failing on purpose'))",
+             "a failed job does not show why it failed")
+        page.eval("[...document.querySelectorAll('#jobs tr[data-job]')].find(tr => tr.textContent.includes('flaky')).querySelector('td.id').click()")
+        wait(page, "!document.getElementById('detail').hidden && document.getElementById('detail-payload').textContent.includes('failTimes')"
+                   " && document.getElementById('detail-error').textContent.includes('permanent')", "the job page does not show payload and error")
+        checks.append("failure reason in the list and on the job page")
+
+        # Filters: only failed jobs.
+        page.eval("(() => { const f = document.getElementById('f-status'); f.value = 'failed'; f.onchange(); })()")
+        wait(page, "(() => { const s = [...document.querySelectorAll('#jobs tr[data-job] .status')].map(e => e.textContent);"
+                   " return s.length === 1 && s[0] === 'failed'; })()", "the state filter does not narrow the list to failed jobs")
+        page.eval("(() => { const f = document.getElementById('f-status'); f.value = ''; f.onchange(); })()")
+        checks.append("state filter")
+
+        # The workers view lists this server's workers.
+        wait(page, "document.querySelectorAll('#workers tr[data-worker]').length === 1", "the workers view does not list the server's workers")
+        checks.append("workers view")
+
+        # Pause and resume a queue.
+        wait(page, "document.querySelector('#queues [data-pause=\"default\"]') !== null", "no pause button for the default queue")
+        page.eval("document.querySelector('#queues [data-pause=\"default\"]').click()")
+        wait(page, "document.querySelector('#queues .queue.paused[data-queue=\"default\"]') !== null", "pausing the default queue did not show")
+        page.eval("document.querySelector('#queues [data-resume=\"default\"]').click()")
+        wait(page, "document.querySelector('#queues .queue.paused') === null", "resuming the default queue did not show")
+        checks.append("pause and resume")
+
+        # Bulk cancel, after confirming.
+        long_id = page.eval("api('POST', '/api/jobs', {type: 'sleep', payload: {ms: 60000}}).then(j => { track(j); return j.id; })")
+        wait(page, f"document.querySelector('#jobs input[data-select=\"{long_id}\"]') !== null", "the long job is not in the list")
+        page.eval(f"(() => {{ window.confirm = () => true; document.querySelector('#jobs input[data-select=\"{long_id}\"]').click();"
+                  " document.getElementById('bulk-cancel').click(); })()")
+        wait(page, f"(() => {{ const tr = document.querySelector('#jobs tr[data-job=\"{long_id}\"]'); return tr && tr.querySelector('.status').textContent === 'cancelled'; }})()",
+             "bulk cancel did not cancel the selected job")
+        checks.append("bulk cancel with confirmation")
+
         time.sleep(0.5)
         png = page.call("Page.captureScreenshot", format="png")["data"]
         with open(screenshot, "wb") as f:
             f.write(base64.b64decode(png))
-        print(f"dashboard: progress bar moved through {', '.join(f'{w:g}%' for w in widths)}; screenshot {screenshot}")
+        print(f"dashboard: {'; '.join(checks)}; screenshot {screenshot}")
     finally:
         browser.kill()
         server.terminate()
