@@ -21,6 +21,16 @@ struct RuntimeLifecycleTests {
         }
     }
 
+    @Test("a finished job keeps its last progress report, not one from a tick before", arguments: 0..<5)
+    func finalProgressKept(run: Int) async throws {
+        try await withRuntime { runtime in
+            let job = try await runtime.enqueue(JobRequest(type: "sleep", payload: payload(#"{"ms":200}"#))).job
+            let done = try await runtime.waitUntilFinished(job.id)
+            #expect(done.status == .completed)
+            #expect(done.progress.percent == 100 && done.progress.message == "Slept 200 of 200 ms", "run \(run): \(done.progress)")
+        }
+    }
+
     @Test("scheduled → queued when its delay passes")
     func delayed() async throws {
         try await withRuntime { runtime in
