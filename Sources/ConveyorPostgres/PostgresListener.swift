@@ -84,14 +84,10 @@ struct PostgresListener {
         }
         let jobs = Dictionary((read ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for ended in notice.jobs {
-            let id = JobID(ended.id)
-            guard let status = JobStatus(rawValue: ended.state) else { continue }
-            if let job = jobs[id], job.sequence == ended.sequence {
-                events.send(.stateChanged(JobStateChange(job)))
-            } else if let job = jobs[id] {
-                events.send(.stateChanged(JobStateChange(
-                    jobID: id, type: job.type, queue: job.queue, status: status, attempt: job.attempts, sequence: ended.sequence)))
-            }
+            guard let status = JobStatus(rawValue: ended.state),
+                let change = JobStateChange.relayed(jobs[JobID(ended.id)], status: status, sequence: ended.sequence, timestamp: Date())
+            else { continue }
+            events.send(.stateChanged(change))
         }
     }
 }

@@ -150,14 +150,8 @@ final class SQLiteEventFeed: Sendable {
             if !event.ended {
                 feed.send(.progress(JobProgressUpdate(
                     jobID: event.jobID, type: event.type, progress: event.progress, sequence: event.sequence, timestamp: event.at)))
-            } else if let job = jobs[event.jobID], job.sequence == event.sequence {
-                feed.send(.stateChanged(JobStateChange(job)))
-            } else {
-                // The job moved again since (a retry) or is gone: told as the event says.
-                let job = jobs[event.jobID]
-                feed.send(.stateChanged(JobStateChange(
-                    jobID: event.jobID, type: event.type, queue: job?.queue ?? "", status: event.status, attempt: job?.attempts ?? 0,
-                    sequence: event.sequence, timestamp: event.at)))
+            } else if let change = JobStateChange.relayed(jobs[event.jobID], status: event.status, sequence: event.sequence, timestamp: event.at) {
+                feed.send(.stateChanged(change))
             }
         }
         return last

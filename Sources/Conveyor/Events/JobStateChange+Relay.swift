@@ -1,0 +1,13 @@
+public import Foundation
+
+extension JobStateChange {
+    /// A move another process told of (`status` reached at `sequence`), given the job as read
+    /// back now: the job itself (with its result or error) when it has not moved since, else the
+    /// move as told — a job retried since keeps its newer state to itself. `nil` for a job gone.
+    public static func relayed(_ job: Job?, status: JobStatus, sequence: Int, timestamp: Date) -> JobStateChange? {
+        guard let job else { return nil }
+        if job.sequence == sequence { return JobStateChange(job) }
+        return JobStateChange(
+            jobID: job.id, type: job.type, queue: job.queue, status: status, attempt: job.attempts, sequence: sequence, timestamp: timestamp)
+    }
+}
