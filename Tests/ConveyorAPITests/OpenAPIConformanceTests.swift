@@ -45,7 +45,7 @@ struct OpenAPIConformanceTests {
     @Test("the document is there and names every schema checked below")
     func documentLoads() {
         for name in ["Job", "EnqueuedJob", "JobList", "JobRequest", "QueueStats", "QueueState", "MemoryStats", "Error", "Health",
-            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription", "WorkerList", "Worker"] {
+            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription", "WorkerList", "Worker", "JobRetryingMessage"] {
             #expect(Self.schemas[name] != nil, "no schema \(name)")
         }
     }
@@ -168,5 +168,17 @@ struct OpenAPIConformanceTests {
         let list = WorkerListResource(workers: [base, idle, draining].map(WorkerResource.init))
         #expect(list.workers.map(\.status) == ["busy", "idle", "draining"])
         try Self.check(list, against: "WorkerList")
+    }
+
+    @Test("job:retrying for a retry and a run-again; none for other moves")
+    func retrying() throws {
+        let failure = JobFailure(code: "boom", message: "Boom", isPermanent: false)
+        let retry = JobStateChange(
+            jobID: JobID.make(now: Self.now), type: "flaky", queue: "default", status: .scheduled, attempt: 2, sequence: 5, error: failure,
+            runAt: Self.now.addingTimeInterval(4), timestamp: Self.now)
+        try Self.check(try #require(JobRetryingMessage(retry)), against: "JobRetryingMessage")
+        var completed = retry
+        (completed.status, completed.runAt) = (.completed, nil)
+        #expect(JobRetryingMessage(completed) == nil)
     }
 }

@@ -65,4 +65,16 @@ struct ClientCommandTests {
         #expect(output.status == 130)
         #expect(output.stderr.contains("Interrupted; job ") && output.stderr.contains("goes on"), "\(output.stderr)")
     }
+
+    @Test("--wait shows each failed attempt, why, and when the next one runs")
+    func retriesShown() async throws {
+        let server = try await ServeProcess.start()
+        defer { server.process.kill(SIGKILL) }
+        // Delayed, so the first attempt runs after --wait subscribed.
+        let run = try await Self.conveyor(["enqueue", "flaky", "--payload", #"{"failTimes":2}"#, "--delay", "1s", "--wait"], server)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("attempt 1 of 5 failed: Failing on purpose: attempt 1 of the first 2; next in"), "\(run.stderr)")
+        #expect(run.stderr.contains("attempt 2 of 5 failed"), "\(run.stderr)")
+        #expect(run.stdout.contains("completed"), "\(run.stdout)")
+    }
 }

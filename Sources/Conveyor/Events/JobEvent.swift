@@ -25,12 +25,15 @@ public struct JobStateChange: Sendable, Hashable {
     public var result: Data?
     /// Why, when the attempt failed (the job may still retry: see `status`).
     public var error: JobFailure?
+    /// When a job moved to `scheduled` by a retry or a run-again runs next.
+    public var runAt: Date?
     public var timestamp: Date
 
     public init(
         jobID: JobID, type: String, queue: String, status: JobStatus, attempt: Int, sequence: Int, result: Data? = nil,
-        error: JobFailure? = nil, timestamp: Date = Date()
+        error: JobFailure? = nil, runAt: Date? = nil, timestamp: Date = Date()
     ) {
+        self.runAt = runAt
         self.jobID = jobID
         self.type = type
         self.queue = queue

@@ -105,16 +105,18 @@ extension ConveyorRuntime {
             guard let item = settlement.finished[outcome.jobID] else { continue }
             var result: Data?
             var failure: JobFailure?
+            var runAt: Date?
             switch outcome.resolution {
             case .completed(let data): result = data
-            case .failed(let error), .retry(_, let error): failure = error
-            case .runAgain(_, let reason): failure = JobFailure(code: .runAgain, message: reason, isPermanent: false)
+            case .failed(let error): failure = error
+            case .retry(let date, let error): (failure, runAt) = (error, date)
+            case .runAgain(let date, let reason): (failure, runAt) = (JobFailure(code: .runAgain, message: reason, isPermanent: false), date)
             case .released: break
             }
             // The outcome is the one move after the claim: the store applied it under the lease.
             let change = JobStateChange(
                 jobID: outcome.jobID, type: item.job.type, queue: item.job.queue, status: outcome.status, attempt: item.job.attempts,
-                sequence: item.job.sequence + 1, result: result, error: failure, timestamp: outcome.finishedAt)
+                sequence: item.job.sequence + 1, result: result, error: failure, runAt: runAt, timestamp: outcome.finishedAt)
             announcements.emit(.stateChanged(change), for: outcome.jobID, into: bus)
         }
     }

@@ -46,7 +46,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             Printing.line("\(job.deduplicated == true ? "Existing" : "Enqueued") job \(job.id) (\(type), \(job.status.rawValue))")
         }
         guard wait else { return }
-        try await JobOutcome.follow(job.id, client: client, output: output)
+        try await JobOutcome.follow(job.id, maxAttempts: job.maxAttempts, client: client, output: output)
     }
 
     private static func priority(_ text: String) throws -> JobPriority {

@@ -19,8 +19,8 @@ enum JobOutcome {
     }
 
     /// Follows `jobID` live (progress on stderr, unless `-q`) until it ends, then reports it.
-    static func follow(_ jobID: String, client: ServerClient, output: OutputOptions) async throws {
-        let finished = try await JobWatcher(client: client, drawsProgress: !output.quiet).watch(jobID)
+    static func follow(_ jobID: String, maxAttempts: Int?, client: ServerClient, output: OutputOptions) async throws {
+        let finished = try await JobWatcher(client: client, drawsProgress: !output.quiet, maxAttempts: maxAttempts).watch(jobID)
         guard output.json else { return try report(status: finished.status, result: finished.result, error: finished.error, output: output) }
         let data = try await client.send("GET", "api/jobs/\(jobID)")
         Printing.json(data)

@@ -1,3 +1,4 @@
+import Conveyor
 import ConveyorAPI
 import Foundation
 import HummingbirdWSClient
@@ -10,6 +11,8 @@ struct JobWatcher {
     let client: ServerClient
     /// `false` for `-q`: nothing but the outcome.
     var drawsProgress = true
+    /// The job's attempts, for "attempt 2 of 3 failed".
+    var maxAttempts: Int?
 
     /// The job's `job:finished` message. Ctrl-C meanwhile exits 130 (``Interruption``).
     func watch(_ jobID: String) async throws -> JobFinishedMessage {
@@ -30,6 +33,11 @@ struct JobWatcher {
                 case JobProgressMessage.type:
                     let event = try ServerClient.decode(JobProgressMessage.self, from: Data(text.utf8))
                     bar.draw(percent: event.progress, stage: event.stage, message: event.message)
+                case JobRetryingMessage.type:
+                    let event = try ServerClient.decode(JobRetryingMessage.self, from: Data(text.utf8))
+                    let wait = max(0, event.runAt.timeIntervalSinceNow)
+                    let of = maxAttempts.map { " of \($0)" } ?? ""
+                    bar.say("attempt \(event.attempt)\(of) failed\(event.error.map { ": \($0.message)" } ?? ""); next in \(DurationText.format(.milliseconds(Int64(wait * 1000))))")
                 case JobFinishedMessage.type:
                     outcome.value = try ServerClient.decode(JobFinishedMessage.self, from: Data(text.utf8))
                     bar.finish()

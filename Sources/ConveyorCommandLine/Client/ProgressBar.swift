@@ -26,6 +26,14 @@ final class ProgressBar: @unchecked Sendable {
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[2K" + line : line + "\n").utf8))
     }
 
+    /// A line of its own between redraws (a failed attempt), kept on screen.
+    func say(_ text: String) {
+        guard enabled else { return }
+        let clear = interactive && !last.isEmpty ? "\r\u{1B}[2K" : ""
+        FileHandle.standardError.write(Data((clear + text + "\n").utf8))
+        if interactive && !last.isEmpty { FileHandle.standardError.write(Data(last.utf8)) }
+    }
+
     func finish() {
         if interactive && !last.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
     }

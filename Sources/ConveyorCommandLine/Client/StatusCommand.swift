@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         guard watch else { return try JobOutcome.report(try await client.send("GET", "api/jobs/\(jobID)"), output: output) }
         let (job, data) = try await client.send("GET", "api/jobs/\(jobID)", as: JobResource.self)
-        guard job.status.isTerminal else { return try await JobOutcome.follow(jobID, client: client, output: output) }
+        guard job.status.isTerminal else { return try await JobOutcome.follow(jobID, maxAttempts: job.maxAttempts, client: client, output: output) }
         if output.json {
             Printing.json(data)
             if job.status != .completed { throw ExitCode.failure }

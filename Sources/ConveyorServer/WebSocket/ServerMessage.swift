@@ -8,6 +8,8 @@ enum ServerMessage {
 
     static func finished(_ change: JobStateChange) -> String { encode(JobFinishedMessage(change)) }
 
+    static func retrying(_ message: JobRetryingMessage) -> String { encode(message) }
+
     /// `job:finished` for a job read from the store.
     static func finished(_ job: Job) -> String {
         finished(JobStateChange(job))

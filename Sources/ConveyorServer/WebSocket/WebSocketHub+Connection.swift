@@ -162,6 +162,13 @@ extension WebSocketHub {
             finish(jobID) {
                 ServerMessage.finished(current)
             }
+        } else if current.status == .scheduled, current.attempts > 0, let error = current.error,
+            let retrying = JobRetryingMessage(JobStateChange(
+                jobID: jobID, type: current.type, queue: current.queue, status: .scheduled, attempt: current.attempts,
+                sequence: current.sequence, error: error, runAt: current.scheduledAt))
+        {
+            // Already waiting for its next attempt: say so, as a retry seen live would.
+            send(ServerMessage.retrying(retrying))
         } else if current.progress.percent > 0 || current.progress.stage != nil {
             send(ServerMessage.progress(JobProgressUpdate(jobID: jobID, type: current.type, progress: current.progress, sequence: current.sequence)))
         }

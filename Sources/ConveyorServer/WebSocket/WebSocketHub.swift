@@ -80,17 +80,25 @@ final class WebSocketHub: Sendable {
     private func deliver(_ event: JobEvent) {
         switch event {
         case .progress(let update):
-            let outboxes = state.withLock { state in state.byJob[update.jobID].map { ids in ids.compactMap { state.connections[$0]?.outbox } } }
-            guard let outboxes, !outboxes.isEmpty else { return }
-            let text = ServerMessage.progress(update)
-            for outbox in outboxes { outbox.yield(.text(text)) }
+            send(to: update.jobID) { ServerMessage.progress(update) }
         case .stateChanged(let change) where change.status.isTerminal:
             finish(change.jobID) {
                 ServerMessage.finished(change)
             }
-        case .stateChanged, .memoryWarning:
+        case .stateChanged(let change):
+            guard let retrying = JobRetryingMessage(change) else { return }
+            send(to: change.jobID) { ServerMessage.retrying(retrying) }
+        case .memoryWarning:
             break
         }
+    }
+
+    /// Sends a message to the job's subscribers, made only when there are some.
+    private func send(to id: JobID, _ message: () -> String) {
+        let outboxes = state.withLock { state in state.byJob[id].map { ids in ids.compactMap { state.connections[$0]?.outbox } } }
+        guard let outboxes, !outboxes.isEmpty else { return }
+        let text = message()
+        for outbox in outboxes { outbox.yield(.text(text)) }
     }
 
     /// Sends `job:finished` to the job's subscribers exactly once (whoever removes the
