@@ -39,10 +39,13 @@ extension PostgresJobStore {
     public func stats(now: Date) async throws -> StoreStats {
         try await statement("read stats") { connection in
             var counts: [JobStatus: Int] = [:]
+            var byQueue: [String: [JobStatus: Int]] = [:]
             let rows = try await connection.query(
-                "SELECT state, sum(n)::bigint FROM conveyor_job_counts GROUP BY state HAVING sum(n) > 0", logger: self.logger)
-            for try await (state, n) in rows.decode((String, Int).self) {
-                if let status = JobStatus(rawValue: state) { counts[status, default: 0] += n }
+                "SELECT queue, state, sum(n)::bigint FROM conveyor_job_counts GROUP BY queue, state HAVING sum(n) > 0", logger: self.logger)
+            for try await (queue, state, n) in rows.decode((String, String, Int).self) {
+                guard let status = JobStatus(rawValue: state) else { continue }
+                counts[status, default: 0] += n
+                byQueue[queue, default: [:]][status, default: 0] += n
             }
             let oldestQueued = try await self.scalar("""
                 SELECT min(first.run_at) FROM (
@@ -60,7 +63,8 @@ extension PostgresJobStore {
             let finished = try await self.scalar("""
                 SELECT coalesce(sum(n), 0)::bigint FROM conveyor_finished_seconds WHERE second >= \(Int(now.timeIntervalSince1970.rounded(.down)) - 60)
                 """, as: Int.self, on: connection) ?? 0
-            return StoreStats(counts: counts, oldestQueuedAt: oldestQueued, oldestRunningStartedAt: oldestRunning, finishedLastMinute: finished)
+            return StoreStats(
+                counts: counts, oldestQueuedAt: oldestQueued, oldestRunningStartedAt: oldestRunning, finishedLastMinute: finished, byQueue: byQueue)
         }
     }
 

@@ -35,10 +35,12 @@ extension SQLiteJobStore {
     public func stats(now: Date) async throws -> StoreStats {
         try await read { db in
             var counts: [JobStatus: Int] = [:]
+            var byQueue: [String: [JobStatus: Int]] = [:]
             var readyQueues: [String] = []
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT queue, state, n FROM job_counts WHERE n > 0")) {
                 guard let status = JobStatus(rawValue: row[1]) else { continue }
                 counts[status, default: 0] += row[2] as Int
+                byQueue[row[0], default: [:]][status, default: 0] += row[2] as Int
                 if status == .queued { readyQueues.append(row[0]) }
             }
             let oldestReady = try db.cachedStatement(sql: """
@@ -59,7 +61,7 @@ extension SQLiteJobStore {
                 arguments: [Int64(now.timeIntervalSince1970.rounded(.down)) - 60]) ?? 0
             return StoreStats(
                 counts: counts, oldestQueuedAt: oldestQueued.map(SQLiteColumns.date),
-                oldestRunningStartedAt: oldestRunning.map(SQLiteColumns.date), finishedLastMinute: finished)
+                oldestRunningStartedAt: oldestRunning.map(SQLiteColumns.date), finishedLastMinute: finished, byQueue: byQueue)
         }
     }
 

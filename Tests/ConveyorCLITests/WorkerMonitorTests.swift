@@ -46,8 +46,8 @@ struct WorkerMonitorTests {
         let metrics = try await Self.get(url + "/metrics")
         #expect(metrics.status == 200)
         for line in [
-            #"conveyor_jobs_finished_total{type="noop",status="completed"} 1"#, #"conveyor_jobs_finished_total{type="flaky",status="failed"} 1"#,
-            #"conveyor_job_duration_seconds_count{type="noop"} 1"#, #"conveyor_jobs{state="completed"} 1"#, "conveyor_workers_max 16",
+            #"conveyor_jobs_finished_total{type="noop",queue="default",status="completed"} 1"#, #"conveyor_jobs_finished_total{type="flaky",queue="default",status="failed"} 1"#,
+            #"conveyor_job_duration_seconds_count{type="noop",queue="default"} 1"#, #"conveyor_jobs{queue="default",state="completed"} 1"#, "conveyor_workers_max 16",
         ] {
             #expect(metrics.body.contains(line), "missing \(line)")
         }

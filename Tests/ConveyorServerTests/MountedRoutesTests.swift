@@ -49,7 +49,7 @@ struct MountedRoutesTests {
         }
         #expect(status == "completed")
         let scrape = String(decoding: try await TestServer.request(base, "GET", "/metrics").data, as: UTF8.self)
-        #expect(scrape.contains(#"conveyor_jobs_finished_total{type="noop",status="completed"} 1"#))
+        #expect(scrape.contains(#"conveyor_jobs_finished_total{type="noop",queue="default",status="completed"} 1"#))
         await group.triggerGracefulShutdown()
         try await running.value
     }

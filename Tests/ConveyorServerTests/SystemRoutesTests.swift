@@ -37,9 +37,9 @@ struct SystemRoutesTests {
         #expect(answer.headers["content-type"]?.hasPrefix("text/plain") == true)
         let text = String(decoding: answer.data, as: UTF8.self)
         for line in [
-            #"conveyor_jobs{state="completed"} 1"#, #"conveyor_jobs_finished_total{type="noop",status="completed"} 1"#,
-            #"conveyor_job_duration_seconds_count{type="noop"} 1"#, "conveyor_queue_depth 0", #"conveyor_memory_bytes{kind="max"} 200000000"#,
-            #"conveyor_http_requests_total{method="POST",route="/api/jobs",status="201"} 1"#, "conveyor_workers_max 4",
+            #"conveyor_jobs{queue="default",state="completed"} 1"#, #"conveyor_jobs_finished_total{type="noop",queue="default",status="completed"} 1"#,
+            #"conveyor_job_duration_seconds_count{type="noop",queue="default"} 1"#, #"conveyor_queue_depth{queue="default"} 0"#, #"conveyor_memory_bytes{kind="max"} 200000000"#,
+            #"conveyor_http_requests_total{method="POST",route="/api/jobs",status="201"} 1"#, "conveyor_workers_max 4", "# HELP conveyor_jobs Jobs in the store by queue and state",
         ] {
             #expect(text.contains(line), "\(line)")
         }

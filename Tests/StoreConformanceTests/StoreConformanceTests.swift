@@ -416,9 +416,13 @@ struct StoreConformanceTests {
 
         let stats = try await store.stats(now: Self.now.addingTimeInterval(30))
         for status in JobStatus.allCases {
-            let listed = try await store.jobs(matching: JobFilter(status: status, limit: 1000)).jobs.count
-            #expect(stats.count(status) == listed, "\(status): stats say \(stats.count(status)), the store holds \(listed)")
+            let listed = try await store.jobs(matching: JobFilter(status: status, limit: 1000)).jobs
+            #expect(stats.count(status) == listed.count, "\(status): stats say \(stats.count(status)), the store holds \(listed.count)")
+            for (queue, jobs) in Dictionary(grouping: listed, by: \.queue) {
+                #expect(stats.byQueue[queue]?[status] == jobs.count, "\(queue) \(status): \(String(describing: stats.byQueue[queue]))")
+            }
         }
+        #expect(stats.byQueue.values.flatMap(\.values).reduce(0, +) == stats.total)
         #expect(stats.count(.queued) == 8 && stats.count(.scheduled) == 1 && stats.total == 9)
         // One completed and one failed at `now`, three failed by the rescue.
         #expect(stats.finishedLastMinute == 5)

@@ -22,6 +22,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         /// Unfinished jobs per owner: what `maxUnfinishedPerOwner` limits.
         var owned: [String: Int] = [:]
         var counts: [JobStatus: Int] = [:]
+        var byQueue: [String: [JobStatus: Int]] = [:]
         /// Unfinished, unstarted jobs per queue: what `maxQueueSize` limits.
         var pending: [String: Int] = [:]
         var paused: Set<String> = []
@@ -39,6 +40,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             guard from != to else { return }
             counts[from, default: 0] -= 1
             counts[to, default: 0] += 1
+            byQueue[new.queue, default: [:]][from, default: 0] -= 1
+            byQueue[new.queue, default: [:]][to, default: 0] += 1
             if from.isPending { pending[new.queue, default: 0] -= 1 }
             if to.isPending { pending[new.queue, default: 0] += 1 }
             if from == .running { running.remove(new.id) }
@@ -107,6 +110,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             for job in jobs {
                 state.jobs[job.id] = job
                 state.counts[job.status, default: 0] += 1
+                state.byQueue[job.queue, default: [:]][job.status, default: 0] += 1
                 state.pending[job.queue, default: 0] += 1
                 if let scope = job.dedupScope { state.dedup[scope] = job.id }
                 if let owner = job.owner { state.owned[owner, default: 0] += 1 }
@@ -248,7 +252,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             let oldestRunning = state.running.compactMap { state.jobs[$0]?.startedAt }.min()
             return StoreStats(
                 counts: state.counts.filter { $0.value > 0 }, oldestQueuedAt: oldestQueued,
-                oldestRunningStartedAt: oldestRunning, finishedLastMinute: state.finishedTimes.count)
+                oldestRunningStartedAt: oldestRunning, finishedLastMinute: state.finishedTimes.count,
+                byQueue: state.byQueue.mapValues { $0.filter { $0.value > 0 } }.filter { !$0.value.isEmpty })
         }
     }
 
@@ -336,6 +341,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         for job in doomed {
             state.jobs[job.id] = nil
             state.counts[job.status, default: 0] -= 1
+            state.byQueue[job.queue, default: [:]][job.status, default: 0] -= 1
         }
         return doomed.count
     }
