@@ -23,12 +23,14 @@ public struct QueueStatsResource: Codable, Sendable, Hashable {
     public var oldestRunningAge: Double?
     public var throughputPerMinute: Int
     public var paused: [String]
+    /// Each queue holding jobs: its jobs by state (states with none left out).
+    public var queues: [String: [String: Int]]
     public var workers: Workers
     public var memory: MemoryBudgetStats
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case queued, scheduled, waiting, running, completed, failed, cancelled, total, oldestQueuedAge, oldestRunningAge
-        case throughputPerMinute, paused, workers, memory
+        case throughputPerMinute, paused, queues, workers, memory
     }
 
     // Ages are `null` (not missing) when there is no such job.
@@ -41,6 +43,7 @@ public struct QueueStatsResource: Codable, Sendable, Hashable {
         try c.encode(oldestRunningAge, forKey: .oldestRunningAge)
         try c.encode(throughputPerMinute, forKey: .throughputPerMinute)
         try c.encode(paused, forKey: .paused)
+        try c.encode(queues, forKey: .queues)
         try c.encode(workers, forKey: .workers)
         try c.encode(memory, forKey: .memory)
     }
@@ -59,6 +62,7 @@ public struct QueueStatsResource: Codable, Sendable, Hashable {
         oldestRunningAge = stats.oldestRunningStartedAt.map { max(0, (now.timeIntervalSince($0) * 1000).rounded() / 1000) }
         throughputPerMinute = stats.finishedLastMinute
         self.paused = paused.sorted()
+        queues = stats.byQueue.mapValues { counts in Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }) }
         self.workers = workers
         self.memory = memory
     }

@@ -101,9 +101,12 @@ struct OpenAPIConformanceTests {
     func statusShapes() throws {
         let memory = MemoryBudget().stats
         let stats = QueueStatsResource(
-            stats: StoreStats(counts: [.queued: 2, .running: 1], oldestQueuedAt: Self.now, oldestRunningStartedAt: nil, finishedLastMinute: 4),
+            stats: StoreStats(
+                counts: [.queued: 2, .running: 1], oldestQueuedAt: Self.now, oldestRunningStartedAt: nil, finishedLastMinute: 4,
+                byQueue: ["default": [.queued: 1, .running: 1], "media": [.queued: 1]]),
             paused: ["media"], workers: .init(active: 1, max: 4), memory: memory, now: Self.now.addingTimeInterval(3))
         try Self.check(stats, against: "QueueStats")
+        #expect(stats.queues == ["default": ["queued": 1, "running": 1], "media": ["queued": 1]])
         try Self.check(QueueStateResource(queue: "media", paused: true), against: "QueueState")
         try Self.check(memory, against: "MemoryStats")
         try Self.check(APIErrorBody(code: "invalid_input", message: "priority: \"x\" is not one of high, normal, low"), against: "Error")
