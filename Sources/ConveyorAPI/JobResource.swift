@@ -38,6 +38,8 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// How many times the job's state changed; events carry the same number, so a client can
     /// drop what is older than what it already shows.
     public var sequence: Int
+    /// The worker running it (its lease holder) while it runs; `null` otherwise.
+    public var worker: String?
     /// Only on enqueue answers: `true` when an unfinished job with the same `dedupKey` was returned.
     public var deduplicated: Bool?
 
@@ -60,12 +62,13 @@ public struct JobResource: Codable, Sendable, Hashable {
         startedAt = job.startedAt
         finishedAt = job.finishedAt
         sequence = job.sequence
+        worker = job.status == .running ? job.lease?.workerID : nil
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, sequence, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -88,6 +91,7 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(sequence, forKey: .sequence)
+        try c.encode(worker, forKey: .worker)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)
     }
 }
