@@ -39,9 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Printing.line(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(report.table)
+            Printing.line(report.table)
         }
     }
 

@@ -15,6 +15,6 @@ struct CleanCommand: AsyncParsableCommand {
         let url = StoreOptions.url(in: settings.loaded)
         let deleted = try await StoreOptions.withStore(url) { store in try await store.prune(configuration.retention, now: Date()) }
         let retention = configuration.retention
-        print("\(StoreOptions.safeDescription(url)): deleted \(deleted) finished job(s) (completed older than \(DurationText.format(retention.completed)), failed older than \(DurationText.format(retention.failed)))")
+        Printing.line("\(StoreOptions.safeDescription(url)): deleted \(deleted) finished job(s) (completed older than \(DurationText.format(retention.completed)), failed older than \(DurationText.format(retention.failed)))")
     }
 }

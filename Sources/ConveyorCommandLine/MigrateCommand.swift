@@ -25,6 +25,6 @@ struct MigrateCommand: AsyncParsableCommand {
                 ? "\(name): schema is current (\(version))"
                 : "\(name): applied \(applied.joined(separator: ", ")); schema is at \(version)"
         }
-        print(report)
+        Printing.line(report)
     }
 }

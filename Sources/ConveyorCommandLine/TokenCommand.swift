@@ -24,7 +24,7 @@ struct TokenCommand: AsyncParsableCommand {
             throw ValidationError("CONVEYOR_JWT_SECRET: is not set; tokens for a \(StoreOptions.safeDescription(url)) server are signed with the secret it was given")
         }
         do {
-            print(try await TokenAuthority(secret: secret).token(user: user, admin: admin, ttl: duration))
+            Printing.line(try await TokenAuthority(secret: secret).token(user: user, admin: admin, ttl: duration))
         } catch let error as TokenError {
             throw ValidationError(error.description)
         }
