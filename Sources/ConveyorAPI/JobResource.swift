@@ -38,8 +38,12 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// How many times the job's state changed; events carry the same number, so a client can
     /// drop what is older than what it already shows.
     public var sequence: Int
-    /// The worker running it (its lease holder) while it runs; `null` otherwise.
+    /// The worker running it (its lease holder), or that ran its latest attempt; `null` before
+    /// the first.
     public var worker: String?
+    /// Every attempt that ended without completing, oldest first: `{attempt, worker, startedAt,
+    /// endedAt, error}`. Empty for a job that never failed.
+    public var errors: [AttemptFailure]
     /// Only on enqueue answers: `true` when an unfinished job with the same `dedupKey` was returned.
     public var deduplicated: Bool?
 
@@ -62,13 +66,14 @@ public struct JobResource: Codable, Sendable, Hashable {
         startedAt = job.startedAt
         finishedAt = job.finishedAt
         sequence = job.sequence
-        worker = job.status == .running ? job.lease?.workerID : nil
+        worker = job.worker
+        errors = job.failedAttempts
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,6 +97,7 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(sequence, forKey: .sequence)
         try c.encode(worker, forKey: .worker)
+        try c.encode(errors, forKey: .errors)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)
     }
 }

@@ -9,7 +9,7 @@ enum PostgresColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log
         """
 
     /// `job` with every column qualified by `alias`, for `UPDATE … FROM … RETURNING`.
@@ -39,7 +39,7 @@ enum PostgresColumns {
             throw ConveyorError(.storeUnavailable, "conveyor_jobs.priority: \(rank) is not a priority rank this build knows")
         }
         let errorMessage = try row[7].decode(String?.self)
-        let leaseOwner = try row[21].decode(String?.self)
+        let worker = try row[21].decode(String?.self)
         let leaseExpiry = try row[22].decode(Date?.self)
         return Job(
             id: JobID(try row[0].decode(UUID.self)), type: try row[1].decode(String.self), queue: try row[2].decode(String.self),
@@ -57,7 +57,8 @@ enum PostgresColumns {
             timeout: .milliseconds(try row[16].decode(Int64.self)),
             createdAt: try row[17].decode(Date.self), scheduledAt: try row[18].decode(Date.self),
             startedAt: try row[19].decode(Date?.self), finishedAt: try row[20].decode(Date?.self),
-            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } },
+            lease: worker.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } },
+            worker: worker, failedAttempts: try AttemptFailure.stored(try row[25].decode(String?.self), column: "conveyor_jobs.attempt_log"),
             sequence: try row[24].decode(Int.self))
     }
 
@@ -70,7 +71,8 @@ enum PostgresColumns {
             error = \(job.error?.message), error_code = \(job.error?.code.rawValue), error_permanent = \(job.error?.isPermanent),
             attempts = \(job.attempts), run_at = \(job.scheduledAt), started_at = \(job.startedAt), finished_at = \(job.finishedAt),
             progress_percent = \(job.progress.percent), progress_stage = \(job.progress.stage), progress_message = \(job.progress.message),
-            lease_owner = \(job.lease?.workerID), lease_expires_at = \(job.lease?.expiresAt), sequence = \(job.sequence)
+            lease_owner = \(job.worker), lease_expires_at = \(job.lease?.expiresAt), sequence = \(job.sequence),
+            attempt_log = \(AttemptFailure.stored(job.failedAttempts))
         WHERE id = \(job.id.uuid) AND state = \(old.rawValue)
         RETURNING 1
         """

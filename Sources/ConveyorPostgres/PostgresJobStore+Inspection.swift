@@ -23,6 +23,16 @@ extension PostgresJobStore {
         if let queue = filter.queue { try condition("queue = ?", queue) }
         if let owner = filter.owner { try condition("owner = ?", owner) }
         if let cursor = filter.cursor { try condition("id < ?", cursor.uuid) }
+        if let search = filter.search {
+            // Lowercases ASCII letters only, as JobFilter.searchMatches does (lower() would follow the collation).
+            let fold = "translate(%@, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+            binds.append(JobID(search)?.uuid)
+            binds.append(search)
+            let (id, text) = (binds.count - 1, binds.count)
+            let haystacks = ["convert_from(payload, 'UTF8')", "coalesce(error, '')"].map { fold.replacingOccurrences(of: "%@", with: $0) }
+            let needle = fold.replacingOccurrences(of: "%@", with: "$\(text)::text")
+            conditions.append("(id = $\(id)::uuid OR " + haystacks.map { "strpos(\($0), \(needle)) > 0" }.joined(separator: " OR ") + ")")
+        }
         binds.append(limit + 1)
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let query = PostgresQuery(

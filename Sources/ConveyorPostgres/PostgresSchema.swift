@@ -19,6 +19,7 @@ enum PostgresSchema {
         Migration(version: "v4-error-codes-and-sequence", statements: errorCodesAndSequence),
         Migration(version: "v5-event-listeners", statements: eventListeners),
         Migration(version: "v6-workers", statements: workers),
+        Migration(version: "v7-attempt-failures", statements: attemptFailures),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -158,6 +159,10 @@ enum PostgresSchema {
         )
         """,
     ]
+
+    /// Every failed attempt of a job, as JSON text (``AttemptFailure``); `lease_owner` now also
+    /// keeps the worker of a finished job's last attempt.
+    private static let attemptFailures = ["ALTER TABLE conveyor_jobs ADD COLUMN attempt_log text"]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set
     /// ``countedSetting`` (they count their own moves).

@@ -34,6 +34,7 @@ struct PostgresTurn: Sendable {
         binds.append(effects.map { $0.finishedAt ?? Date(timeIntervalSince1970: 0) })
         binds.append(effects.map { $0.progressPercent != nil })
         binds.append(effects.map { $0.progressPercent ?? 0 })
+        binds.append(effects.map { $0.failureEntry ?? "" })
         binds.append(request?.priorityOrder.map(\.rank) ?? [])
         binds.append(request?.limit ?? 0)
         binds.append(request?.now ?? Date())
@@ -58,7 +59,7 @@ struct PostgresTurn: Sendable {
         func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
     }
 
-    /// The prepared form claiming only from the worker's queues (`$24`).
+    /// The prepared form claiming only from the worker's queues (`$25`).
     struct SomeQueues: PostgresPreparedStatement {
         static let sql = PostgresTurn.someQueuesSQL
         let bindings: PostgresBindings
@@ -91,34 +92,37 @@ struct PostgresTurn: Sendable {
                 run_at = CASE WHEN v.has_run_at THEN v.run_at ELSE j.run_at END,
                 finished_at = CASE WHEN v.has_finished THEN v.finished_at END,
                 progress_percent = CASE WHEN v.has_progress THEN v.progress ELSE j.progress_percent END,
-                sequence = j.sequence + 1, lease_owner = NULL, lease_expires_at = NULL
+                attempt_log = CASE WHEN v.failure = '' THEN j.attempt_log ELSE (coalesce(j.attempt_log, '[]')::jsonb || jsonb_build_array(
+                    v.failure::jsonb || jsonb_build_object('attempt', j.attempts, 'startedAt', extract(epoch FROM j.started_at))))::text END,
+                sequence = j.sequence + 1, lease_expires_at = NULL
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::bool[], $7::text[], $8::text[], $9::bool[],
-                    $10::bool[], $11::bytea[], $12::bool[], $13::timestamptz[], $14::bool[], $15::timestamptz[], $16::bool[], $17::float8[])
+                    $10::bool[], $11::bytea[], $12::bool[], $13::timestamptz[], $14::bool[], $15::timestamptz[], $16::bool[], $17::float8[],
+                    $18::text[])
                 AS v(id, worker, state, attempts_change, keeps_error, has_error, error, code, permanent, has_result, result,
-                    has_run_at, run_at, has_finished, finished_at, has_progress, progress)
+                    has_run_at, run_at, has_finished, finished_at, has_progress, progress, failure)
             WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker
             RETURNING j.id, j.queue, j.state, j.finished_at, j.sequence
         ), settled AS (
             SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) AS requeued,
                 CASE WHEN bool_or(state = 'queued') THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
                 set_config('\(PostgresSchema.countedSetting)', 'on', true) AS counted,
-                \(PostgresFinishedNotice.send(endedIn: "done", origin: "$23::text")) AS told
+                \(PostgresFinishedNotice.send(endedIn: "done", origin: "$24::text")) AS told
             FROM done
         ), ready AS (
-            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($24::text[])" : "") GROUP BY queue HAVING sum(n) > 0
+            SELECT queue FROM conveyor_job_counts WHERE state = 'queued' \(onlyQueues ? "AND queue = ANY($25::text[])" : "") GROUP BY queue HAVING sum(n) > 0
             EXCEPT SELECT queue FROM conveyor_paused_queues
         ), picked AS (
             SELECT c.id FROM ready
-            CROSS JOIN unnest($18::int8[]) WITH ORDINALITY AS p(rank, ord)
+            CROSS JOIN unnest($19::int8[]) WITH ORDINALITY AS p(rank, ord)
             CROSS JOIN LATERAL (
                 SELECT id, run_at FROM conveyor_jobs
                 WHERE state = 'queued' AND queue = ready.queue AND priority = p.rank
-                ORDER BY run_at, id LIMIT $19 FOR UPDATE SKIP LOCKED
+                ORDER BY run_at, id LIMIT $20 FOR UPDATE SKIP LOCKED
             ) c
-            ORDER BY p.ord, c.run_at, c.id LIMIT $19
+            ORDER BY p.ord, c.run_at, c.id LIMIT $20
         ), claimed AS (
-            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $20, lease_owner = $21,
-                lease_expires_at = $22, progress_percent = 0, progress_stage = NULL, progress_message = NULL, sequence = j.sequence + 1
+            UPDATE conveyor_jobs j SET state = 'running', attempts = j.attempts + 1, started_at = $21, lease_owner = $22,
+                lease_expires_at = $23, progress_percent = 0, progress_stage = NULL, progress_message = NULL, sequence = j.sequence + 1
             FROM picked WHERE j.id = picked.id
             RETURNING \(PostgresColumns.job(qualifiedBy: "j"))
         ), counted AS (

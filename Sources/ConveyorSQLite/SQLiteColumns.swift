@@ -9,11 +9,15 @@ enum SQLiteColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log
         """
 
     /// The column names of `job`, for checking a table is Conveyor's.
     static let names = job.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// Columns of `job` a later migration adds, by that migration: a file it has not reached yet
+    /// lacks them and is still Conveyor's.
+    static let addedByMigration = ["attempt_log": SQLiteSchema.attemptFailures]
 
     static let terminalStates = "('completed', 'failed', 'cancelled')"
 
@@ -49,7 +53,7 @@ enum SQLiteColumns {
             throw ConveyorError(.storeUnavailable, "jobs.priority: \(rank) is not a priority rank this build knows")
         }
         let errorMessage: String? = row[7]
-        let leaseOwner: String? = row[21]
+        let worker: String? = row[21]
         let leaseExpiry: Int64? = row[22]
         return Job(
             id: id, type: row[1], queue: row[2], status: status,
@@ -61,7 +65,8 @@ enum SQLiteColumns {
             owner: row[14], dedupKey: row[15], timeout: .milliseconds(row[16] as Int64),
             createdAt: date(row[17]), scheduledAt: date(row[18]),
             startedAt: (row[19] as Int64?).map(date), finishedAt: (row[20] as Int64?).map(date),
-            lease: leaseOwner.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } },
+            lease: worker.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } },
+            worker: worker, failedAttempts: try AttemptFailure.stored(row[25], column: "jobs.attempt_log"),
             sequence: row[24])
     }
 
@@ -70,7 +75,7 @@ enum SQLiteColumns {
     static let update = """
         UPDATE jobs SET state = ?, result = ?, error = ?, error_code = ?, error_permanent = ?, attempts = ?, run_at = ?,
             started_at = ?, finished_at = ?, progress_percent = ?, progress_stage = ?, progress_message = ?,
-            lease_owner = ?, lease_expires_at = ?, sequence = ?
+            lease_owner = ?, lease_expires_at = ?, sequence = ?, attempt_log = ?
         WHERE id = ? AND state = ?
         """
 
@@ -79,8 +84,8 @@ enum SQLiteColumns {
         [
             job.status.rawValue, job.result, job.error?.message, job.error?.code.rawValue, job.error?.isPermanent, job.attempts,
             micros(job.scheduledAt), job.startedAt.map(micros), job.finishedAt.map(micros), job.progress.percent, job.progress.stage,
-            job.progress.message, job.lease?.workerID, job.lease.map { micros($0.expiresAt) }, job.sequence, job.id.bytes,
-            from.rawValue,
+            job.progress.message, job.worker, job.lease.map { micros($0.expiresAt) }, job.sequence,
+            AttemptFailure.stored(job.failedAttempts), job.id.bytes, from.rawValue,
         ]
     }
 

@@ -34,7 +34,8 @@ final class SQLiteEventFeed: Sendable {
             arguments: [origin, SQLiteColumns.micros(Date())]) ?? false
     }
 
-    /// Records the end of each of `jobs` (id, state, sequence) for the listening stores.
+    /// Records the end of each of `jobs` (id, state, sequence), or its wait for a retry, for the
+    /// listening stores.
     static func recordEnded(_ jobs: [(id: JobID, status: JobStatus, sequence: Int)], origin: String, in db: Database) throws {
         guard !jobs.isEmpty, try othersListen(origin, in: db) else { return }
         let insert = try db.cachedStatement(sql: """

@@ -22,6 +22,11 @@ extension SQLiteJobStore {
         if let queue = filter.queue { conditions.append("queue = ?"); arguments += [queue] }
         if let owner = filter.owner { conditions.append("owner = ?"); arguments += [owner] }
         if let cursor = filter.cursor { conditions.append("id < ?"); arguments += [cursor.bytes] }
+        if let search = filter.search {
+            // lower() folds ASCII letters only, as JobFilter.searchMatches does.
+            conditions.append("(id = ? OR instr(lower(CAST(payload AS TEXT)), lower(?)) > 0 OR instr(lower(coalesce(error, '')), lower(?)) > 0)")
+            arguments += [JobID(search)?.bytes, search, search]
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit + 1]
         let sql = "SELECT \(SQLiteColumns.job) FROM jobs \(whereClause) ORDER BY id DESC LIMIT ?"

@@ -134,6 +134,7 @@ extension SQLiteJobStore {
                     outcome.jobID.bytes, outcome.workerID, effect.status.rawValue, effect.attemptsChange, effect.keepsError,
                     effect.error?.message, effect.error?.code.rawValue, effect.error?.isPermanent, effect.result,
                     effect.runAt.map(SQLiteColumns.micros), effect.finishedAt.map(SQLiteColumns.micros), effect.progressPercent,
+                    effect.failureEntry,
                 ]
             }
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.completeSQL(rows: size)), arguments: arguments)
@@ -143,7 +144,8 @@ extension SQLiteJobStore {
                 counts.move(queue: row[1], from: .running, to: status)
                 if let finished = row[3] as Int64? { counts.finishedAt(SQLiteColumns.date(finished)) }
                 if status == .queued { requeued = true }
-                if status.isTerminal { ended.append((id, status, row[4])) }
+                // Ended, or waiting for a retry: other processes' clients hear of both.
+                if status.isTerminal || status == .scheduled { ended.append((id, status, row[4])) }
             }
             rest = rest.dropFirst(size)
         }
@@ -154,17 +156,20 @@ extension SQLiteJobStore {
 
     /// Settles `rows` jobs in one statement; each row is (id, worker, then an ``OutcomeEffect``'s
     /// values: state, attempts change, keeps error, error, code, permanent, result, run at,
-    /// finished at, progress percent).
+    /// finished at, progress percent, failure entry). The failure entry gets its attempt and start
+    /// from the row itself. The worker stays in `lease_owner`: the job ran there.
     static func completeSQL(rows: Int) -> String {
         """
         UPDATE jobs SET state = v.column3, attempts = attempts + v.column4,
+            attempt_log = CASE WHEN v.column13 IS NULL THEN jobs.attempt_log ELSE json_insert(coalesce(jobs.attempt_log, '[]'), '$[#]',
+                json_set(v.column13, '$.attempt', jobs.attempts, '$.startedAt', jobs.started_at / 1000000.0)) END,
             error = CASE WHEN v.column5 THEN jobs.error ELSE v.column6 END,
             error_code = CASE WHEN v.column5 THEN jobs.error_code ELSE v.column7 END,
             error_permanent = CASE WHEN v.column5 THEN jobs.error_permanent ELSE v.column8 END,
             result = v.column9, run_at = coalesce(v.column10, jobs.run_at), finished_at = v.column11,
             progress_percent = coalesce(v.column12, jobs.progress_percent),
-            sequence = sequence + 1, lease_owner = NULL, lease_expires_at = NULL
-        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
+            sequence = sequence + 1, lease_expires_at = NULL
+        FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
         WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2
         RETURNING id, queue, state, finished_at, sequence
         """

@@ -63,9 +63,12 @@ struct SQLiteOpening {
                 if check != ["ok"] {
                     throw failure("the database file is corrupt (SQLite's quick_check: \(check.joined(separator: "; "))); restore it from a backup")
                 }
-                if try SQLiteSchema.migrator.appliedIdentifiers(db).contains("v1-jobs") {
+                let applied = try SQLiteSchema.migrator.appliedIdentifiers(db)
+                if applied.contains("v1-jobs") {
                     let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(jobs)").map { $0["name"] as String })
-                    let missing = SQLiteColumns.names.filter { !columns.contains($0) }
+                    let missing = SQLiteColumns.names.filter { name in
+                        !columns.contains(name) && SQLiteColumns.addedByMigration[name].map(applied.contains) != false
+                    }
                     if !missing.isEmpty {
                         throw failure("its jobs table is not Conveyor's (missing columns: \(missing.prefix(5).joined(separator: ", "))); restore it from a backup")
                     }

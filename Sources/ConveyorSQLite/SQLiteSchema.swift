@@ -10,8 +10,11 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-error-codes-and-sequence", migrate: addErrorCodesAndSequence)
         migrator.registerMigration("v4-event-feed", migrate: addEventFeed)
         migrator.registerMigration("v5-workers", migrate: addWorkers)
+        migrator.registerMigration(attemptFailures, migrate: addAttemptFailures)
         return migrator
     }()
+
+    static let attemptFailures = "v6-attempt-failures"
 
     /// Times are integer microseconds since 1970; ids are the 16 bytes of a UUIDv7, so their
     /// byte order is creation order. `state = 'waiting'` and the nullable columns leave room for
@@ -133,5 +136,11 @@ enum SQLiteSchema {
                 last_seen_at INTEGER NOT NULL
             ) WITHOUT ROWID
             """)
+    }
+
+    /// Every failed attempt of a job, as JSON (``AttemptFailure``); `lease_owner` now also keeps
+    /// the worker of a finished job's last attempt (no change of column needed).
+    private static func addAttemptFailures(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE jobs ADD COLUMN attempt_log TEXT")
     }
 }

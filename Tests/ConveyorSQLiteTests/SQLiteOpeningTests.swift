@@ -22,11 +22,11 @@ struct SQLiteOpeningTests {
     func createAndReopen() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try SQLiteJobStore(path: path)
-        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed", "v5-workers"])
+        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed", "v5-workers", "v6-attempt-failures"])
         _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await first.close()
         let second = try SQLiteJobStore(path: path)
-        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v5-workers")
+        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v6-attempt-failures")
         #expect(try await second.stats(now: Date()).count(.queued) == 1)
         try await second.close()
     }
@@ -113,6 +113,23 @@ struct SQLiteOpeningTests {
         let error = try #require(refusal(path))
         #expect(error.message == "sqlite:\(path): the schema is newer than this build of Conveyor (unknown migrations: v9-from-the-future); upgrade conveyor")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("a file from before the attempt log opens, is migrated, and keeps its jobs")
+    func upgradesAnOlderSchema() async throws {
+        let path = try await storeWithJobs()
+        // What v5 left: no attempt_log column, and no record of the migration that adds it.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "ALTER TABLE jobs DROP COLUMN attempt_log")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-attempt-failures'")
+        }
+        try queue.close()
+        let store = try SQLiteJobStore(path: path)
+        #expect(store.appliedMigrations == ["v6-attempt-failures"])
+        let page = try await store.jobs(matching: JobFilter())
+        #expect(!page.jobs.isEmpty && page.jobs.allSatisfy(\.failedAttempts.isEmpty))
+        try await store.close()
     }
 
     @Test("a missing directory is named")

@@ -132,6 +132,24 @@ struct JobRoutesTests {
         }
     }
 
+    @Test func searchFindsPayloadTextAmongTheUsersOwnJobs() async throws {
+        let server = try await TestServer.start(runWorkers: false)
+        defer { Task { try? await server.stop() } }
+        let hers = try await server.enqueue(["type": "sleep", "payload": ["ms": 424242]], as: server.alice)
+        _ = try await server.enqueue(["type": "sleep", "payload": ["ms": 424242]], as: server.bob)
+        _ = try await server.enqueue(["type": "sleep", "payload": ["ms": 1]], as: server.alice)
+        let found = try await server.request("GET", "/api/jobs?search=424242", token: server.alice)
+        #expect((found.json["jobs"] as? [[String: Any]])?.map { $0["id"] as? String } == [hers], "alice finds her job and never bob's")
+        let all = try await server.request("GET", "/api/jobs?search=424242", token: server.admin)
+        #expect((all.json["jobs"] as? [Any])?.count == 2)
+        let long = String(repeating: "x", count: 201)
+        for (query, message) in [("search=\(long)", "search: 201 characters is over the limit of 200"), ("search=a%00b", "search: control characters")] {
+            let answer = try await server.request("GET", "/api/jobs?\(query)", token: server.alice)
+            #expect(answer.status == 400)
+            #expect(answer.errorMessage.contains(message), "\(answer.errorMessage)")
+        }
+    }
+
     @Test func usersSeeOnlyTheirOwnJobs() async throws {
         let server = try await TestServer.start(runWorkers: false)
         defer { Task { try? await server.stop() } }

@@ -14,6 +14,9 @@ public struct Job: Sendable, Hashable {
     public var result: Data?
     /// Why the last attempt failed, if it did.
     public var error: JobFailure?
+    /// Every attempt that ended without completing, oldest first (the last one's error is also
+    /// ``error``). A user's retry starts it afresh, as it does ``attempts``.
+    public var failedAttempts: [AttemptFailure]
     /// Attempts started so far (a claim starts one; a "run again later" gives it back).
     public var attempts: Int
     public var maxAttempts: Int
@@ -31,6 +34,9 @@ public struct Job: Sendable, Hashable {
     public var finishedAt: Date?
     /// The worker's claim while running.
     public var lease: JobLease?
+    /// The worker that ran the latest attempt: the lease holder while running, and kept once the
+    /// job settles, so a finished job still says where it ran.
+    public var worker: String?
     /// How many times the job's state has changed: 1 once enqueued, one more for every move
     /// after. Its events carry it, so a client hearing a job from several processes (or twice)
     /// keeps the highest and drops the rest.
@@ -41,7 +47,7 @@ public struct Job: Sendable, Hashable {
         result: Data? = nil, error: JobFailure? = nil, attempts: Int = 0, maxAttempts: Int,
         progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
         createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil,
-        sequence: Int = 1
+        worker: String? = nil, failedAttempts: [AttemptFailure] = [], sequence: Int = 1
     ) {
         self.id = id
         self.type = type
@@ -62,6 +68,8 @@ public struct Job: Sendable, Hashable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.lease = lease
+        self.worker = worker ?? lease?.workerID
+        self.failedAttempts = failedAttempts
         self.sequence = sequence
     }
 }

@@ -6,12 +6,16 @@ public import Foundation
 /// against, and every move adds one to the job's ``Job/sequence``.
 public enum JobTransitions {
     /// A user cancels a job (`job` is what the store holds under `id`, if anything). Scheduled,
-    /// waiting, queued and running jobs end `cancelled` with error code `cancelled`; a running
-    /// job's worker learns at its next heartbeat that it lost the lease, and stops.
+    /// waiting, queued and running jobs end `cancelled` with error code `cancelled` (a running
+    /// one's attempt is kept among its failures); a running job's worker learns at its next
+    /// heartbeat that it lost the lease, and stops.
     /// Throws `.notFound`, or `.conflict` for a finished job.
     public static func cancel(_ job: Job?, id: JobID, now: Date) throws -> Job {
         guard var job else { throw ConveyorError(.notFound, "No job with id \(id)") }
         guard job.status.canMove(to: .cancelled) else { throw ConveyorError(.conflict, "Job \(id) is already \(job.status.rawValue)") }
+        if job.status == .running {
+            job.failedAttempts.append(AttemptFailure(endingAttemptOf: job, worker: job.worker ?? "unknown", at: now, error: .cancelledByUser))
+        }
         job.moved(to: .cancelled)
         job.lease = nil
         job.finishedAt = now
@@ -19,8 +23,8 @@ public enum JobTransitions {
         return job
     }
 
-    /// A user puts a failed or cancelled job back in the queue with its attempts, error, result
-    /// and progress reset. `dedupHolder` is the unfinished job now holding its dedup key, if
+    /// A user puts a failed or cancelled job back in the queue with its attempts (and their
+    /// failures), error, result and progress reset. `dedupHolder` is the unfinished job now holding its dedup key, if
     /// another one does: then the retry is refused, since two unfinished jobs may not share a key.
     /// Throws `.notFound`, or `.conflict`.
     public static func retry(_ job: Job?, id: JobID, now: Date, dedupHolder: JobID?) throws -> Job {
@@ -33,6 +37,7 @@ public enum JobTransitions {
         }
         job.moved(to: .queued)
         job.attempts = 0
+        job.failedAttempts = []
         job.error = nil
         job.result = nil
         job.startedAt = nil
@@ -44,9 +49,11 @@ public enum JobTransitions {
 
     /// A running job whose lease lapsed (its worker died or lost the store): back to `queued`
     /// with its run time kept, so it goes before newer jobs — or `failed` when it has no attempts
-    /// left. Either way the error says so, with code `lease_lost`.
+    /// left. Either way the error says so, with code `lease_lost`, and the attempt joins the job's
+    /// failed attempts under the worker that lost it.
     public static func rescue(_ job: Job, now: Date) -> Job {
         var job = job
+        let worker = job.lease?.workerID ?? job.worker ?? "unknown"
         job.lease = nil
         if job.attempts >= job.maxAttempts {
             job.moved(to: .failed)
@@ -58,6 +65,7 @@ public enum JobTransitions {
             job.error = JobFailure(code: .leaseLost, message: "Worker lost during attempt \(job.attempts) (lease expired); re-queued", isPermanent: false)
             job.finishedAt = nil
         }
+        if let error = job.error { job.failedAttempts.append(AttemptFailure(endingAttemptOf: job, worker: worker, at: now, error: error)) }
         return job
     }
 
@@ -80,6 +88,7 @@ public enum JobTransitions {
         job.attempts += 1
         job.startedAt = request.now
         job.lease = JobLease(workerID: request.workerID, expiresAt: request.leaseExpiresAt)
+        job.worker = request.workerID
         job.progress = .zero
         return job
     }

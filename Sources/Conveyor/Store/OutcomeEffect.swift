@@ -19,6 +19,11 @@ public struct OutcomeEffect: Sendable, Hashable {
     public var finishedAt: Date?
     /// The new progress percent, `nil` to leave it.
     public var progressPercent: Double?
+    /// What joins the job's ``Job/failedAttempts`` (an attempt spent without completing), as
+    /// ``AttemptFailure/storedEntry(worker:endedAt:error:)`` for the SQL stores; `nil` for none.
+    public var failureEntry: String?
+    private let endedBy: String
+    private let endedAt: Date
 
     /// The effect of `outcome` (DESIGN §3): completed keeps the result and clears the error;
     /// failed and retry keep the failure; run-again and release give the attempt back and keep
@@ -26,6 +31,7 @@ public struct OutcomeEffect: Sendable, Hashable {
     public init(_ outcome: JobOutcome) {
         (attemptsChange, keepsError, error, result, runAt, finishedAt, progressPercent) = (0, false, nil, nil, nil, nil, nil)
         status = outcome.status
+        (endedBy, endedAt) = (outcome.workerID, outcome.finishedAt)
         switch outcome.resolution {
         case .completed(let data):
             (result, finishedAt, progressPercent) = (data, outcome.finishedAt, 100)
@@ -38,6 +44,7 @@ public struct OutcomeEffect: Sendable, Hashable {
         case .released:
             (attemptsChange, keepsError) = (-1, true)
         }
+        failureEntry = error.map { AttemptFailure.storedEntry(worker: endedBy, endedAt: endedAt, error: $0) }
     }
 
     /// The job after the effect (the lease is let go too; the caller checked it was held).
@@ -47,6 +54,7 @@ public struct OutcomeEffect: Sendable, Hashable {
         job.sequence += 1
         job.attempts += attemptsChange
         if !keepsError { job.error = error }
+        if let error { job.failedAttempts.append(AttemptFailure(endingAttemptOf: job, worker: endedBy, at: endedAt, error: error)) }
         job.result = result
         if let runAt { job.scheduledAt = runAt }
         job.finishedAt = finishedAt

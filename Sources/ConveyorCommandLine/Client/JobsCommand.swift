@@ -3,7 +3,7 @@ import Conveyor
 import ConveyorAPI
 import Foundation
 
-/// `conveyor jobs [--status S] [--type T] [--queue Q]`: the newest jobs matching, a table on a
+/// `conveyor jobs [--status S] [--type T] [--queue Q] [--search TEXT]`: the newest jobs matching, a table on a
 /// terminal (tab-separated otherwise, for `cut` and `awk`); `--json` for the page as sent,
 /// `-q` for ids alone. `--cursor` continues where a page ended.
 struct JobsCommand: AsyncParsableCommand {
@@ -14,6 +14,7 @@ struct JobsCommand: AsyncParsableCommand {
     @Option(help: "One of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")).") var status: String?
     @Option(help: "Only jobs of this type.") var type: String?
     @Option(help: "Only jobs in this queue.") var queue: String?
+    @Option(help: "A job id, or text in the payload or the last error.") var search: String?
     @Option(help: "How many, 1…1000.") var limit = 50
     @Option(help: "The nextCursor a previous page printed.") var cursor: String?
 
@@ -29,6 +30,7 @@ struct JobsCommand: AsyncParsableCommand {
         query["status"] = status
         query["type"] = type
         query["queue"] = queue
+        query["search"] = search
         query["cursor"] = cursor
         let client = try clientOptions.client()
         let data = try await client.send("GET", "api/jobs", query: query)

@@ -76,8 +76,8 @@ extension ConveyorServer {
     private static func filter(from request: Request) throws -> JobFilter {
         let query = request.uri.queryParameters
         var filter = JobFilter()
-        for (key, _) in query where !["status", "type", "queue", "limit", "cursor"].contains(String(key)) {
-            throw APIError.badRequest("\(key): is not a known filter (allowed: status, type, queue, limit, cursor)")
+        for (key, _) in query where !["status", "type", "queue", "search", "limit", "cursor"].contains(String(key)) {
+            throw APIError.badRequest("\(key): is not a known filter (allowed: status, type, queue, search, limit, cursor)")
         }
         if let text = query["status"].map(String.init) {
             guard let status = JobStatus(rawValue: text) else {
@@ -87,6 +87,13 @@ extension ConveyorServer {
         }
         filter.type = query["type"].map(String.init)
         filter.queue = query["queue"].map(String.init)
+        if let text = query["search"].map(String.init), !text.isEmpty {
+            guard text.unicodeScalars.count <= 200 else { throw APIError.badRequest("search: \(text.unicodeScalars.count) characters is over the limit of 200") }
+            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw APIError.badRequest("search: control characters cannot be searched for")
+            }
+            filter.search = text
+        }
         try applyPage(query, to: &filter)
         return filter
     }

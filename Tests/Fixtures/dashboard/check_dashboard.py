@@ -110,7 +110,10 @@ def main():
         page.eval("[...document.querySelectorAll('#jobs tr[data-job]')].find(tr => tr.textContent.includes('flaky')).querySelector('td.id').click()")
         wait(page, "!document.getElementById('detail').hidden && document.getElementById('detail-payload').textContent.includes('failTimes')"
                    " && document.getElementById('detail-error').textContent.includes('permanent')", "the job page does not show payload and error")
-        checks.append("failure reason in the list and on the job page")
+        wait(page, "(() => { const rows = document.querySelectorAll('#detail-attempts tr'); return rows.length === 1"
+                   " && rows[0].children[0].textContent === '1' && rows[0].children[1].textContent.length > 0"
+                   " && rows[0].textContent.includes('Failing on purpose'); })()", "the job page does not list the failed attempt with its worker")
+        checks.append("failure reason in the list, on the job page and in its failed attempts")
 
         # Filters: only failed jobs.
         page.eval("(() => { const f = document.getElementById('f-status'); f.value = 'failed'; f.onchange(); })()")
@@ -118,6 +121,14 @@ def main():
                    " return s.length === 1 && s[0] === 'failed'; })()", "the state filter does not narrow the list to failed jobs")
         page.eval("(() => { const f = document.getElementById('f-status'); f.value = ''; f.onchange(); })()")
         checks.append("state filter")
+
+        # Search asks the server: text in a payload finds that job alone.
+        page.eval("(() => { const f = document.getElementById('f-search'); f.value = 'failTimes'; f.oninput(); })()")
+        wait(page, "(() => { const rows = [...document.querySelectorAll('#jobs tr[data-job]')];"
+                   " return rows.length === 1 && rows[0].textContent.includes('flaky'); })()", "searching for payload text does not find that job alone")
+        page.eval("(() => { const f = document.getElementById('f-search'); f.value = ''; f.oninput(); })()")
+        wait(page, "document.querySelectorAll('#jobs tr[data-job]').length > 1", "clearing the search does not bring the list back")
+        checks.append("server-side search")
 
         # The workers view lists this server's workers.
         wait(page, "document.querySelectorAll('#workers tr[data-worker]').length === 1", "the workers view does not list the server's workers")
