@@ -14,10 +14,14 @@ public struct EnqueueBody: Codable, Sendable {
     public var maxAttempts: Int?
     public var timeout: DurationValue?
     public var dedupKey: String?
+    /// Ids of jobs this one waits for.
+    public var dependsOn: [JobID]?
+    public var onDependencyFailure: DependencyFailurePolicy?
 
     public init(
         type: String, payload: JSONValue? = nil, queue: String? = nil, priority: JobPriority? = nil, delay: DurationValue? = nil,
-        runAt: Date? = nil, maxAttempts: Int? = nil, timeout: DurationValue? = nil, dedupKey: String? = nil
+        runAt: Date? = nil, maxAttempts: Int? = nil, timeout: DurationValue? = nil, dedupKey: String? = nil, dependsOn: [JobID]? = nil,
+        onDependencyFailure: DependencyFailurePolicy? = nil
     ) {
         self.type = type
         self.payload = payload
@@ -28,10 +32,12 @@ public struct EnqueueBody: Codable, Sendable {
         self.maxAttempts = maxAttempts
         self.timeout = timeout
         self.dedupKey = dedupKey
+        self.dependsOn = dependsOn
+        self.onDependencyFailure = onDependencyFailure
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, payload, queue, priority, delay, runAt, maxAttempts, timeout, dedupKey
+        case type, payload, queue, priority, delay, runAt, maxAttempts, timeout, dedupKey, dependsOn, onDependencyFailure
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +70,16 @@ public struct EnqueueBody: Codable, Sendable {
         }
         timeout = try c.decodeIfPresent(DurationValue.self, forKey: .timeout)
         dedupKey = try c.decodeIfPresent(String.self, forKey: .dedupKey)
+        dependsOn = try c.decodeIfPresent([JobID].self, forKey: .dependsOn)
+        if let text = try c.decodeIfPresent(String.self, forKey: .onDependencyFailure) {
+            guard let policy = DependencyFailurePolicy(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .onDependencyFailure, in: c, debugDescription: "\(MessageText.quoted(text)) is not one of cancel, run")
+            }
+            onDependencyFailure = policy
+        } else {
+            onDependencyFailure = nil
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -77,5 +93,7 @@ public struct EnqueueBody: Codable, Sendable {
         try c.encodeIfPresent(maxAttempts, forKey: .maxAttempts)
         try c.encodeIfPresent(timeout, forKey: .timeout)
         try c.encodeIfPresent(dedupKey, forKey: .dedupKey)
+        try c.encodeIfPresent(dependsOn, forKey: .dependsOn)
+        try c.encodeIfPresent(onDependencyFailure, forKey: .onDependencyFailure)
     }
 }

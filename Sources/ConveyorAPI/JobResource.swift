@@ -41,6 +41,10 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// The worker running it (its lease holder), or that ran its latest attempt; `null` before
     /// the first.
     public var worker: String?
+    /// The jobs it waits (or waited) for; empty for most.
+    public var dependsOn: [JobID]
+    /// What it does when one of them fails: `cancel` or `run`.
+    public var onDependencyFailure: DependencyFailurePolicy
     /// Every attempt that ended without completing, oldest first: `{attempt, worker, startedAt,
     /// endedAt, error}`. Empty for a job that never failed.
     public var errors: [AttemptFailure]
@@ -68,12 +72,14 @@ public struct JobResource: Codable, Sendable, Hashable {
         sequence = job.sequence
         worker = job.worker
         errors = job.failedAttempts
+        dependsOn = job.dependsOn
+        onDependencyFailure = job.onDependencyFailure
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, dependsOn, onDependencyFailure, deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +104,8 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(sequence, forKey: .sequence)
         try c.encode(worker, forKey: .worker)
         try c.encode(errors, forKey: .errors)
+        try c.encode(dependsOn, forKey: .dependsOn)
+        try c.encode(onDependencyFailure, forKey: .onDependencyFailure)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)
     }
 }

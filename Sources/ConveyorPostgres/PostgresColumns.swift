@@ -9,7 +9,8 @@ enum PostgresColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log, \
+        depends_on, on_dependency_failure, waiting_on
         """
 
     /// `job` with every column qualified by `alias`, for `UPDATE … FROM … RETURNING`.
@@ -59,6 +60,9 @@ enum PostgresColumns {
             startedAt: try row[19].decode(Date?.self), finishedAt: try row[20].decode(Date?.self),
             lease: worker.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: $0) } },
             worker: worker, failedAttempts: try AttemptFailure.stored(try row[25].decode(String?.self), column: "conveyor_jobs.attempt_log"),
+            dependsOn: try JobID.stored(try row[26].decode(String?.self), column: "conveyor_jobs.depends_on"),
+            onDependencyFailure: try row[27].decode(String?.self).flatMap(DependencyFailurePolicy.init(rawValue:)) ?? .cancel,
+            waitingOn: try row[28].decode(Int.self),
             sequence: try row[24].decode(Int.self))
     }
 
@@ -72,7 +76,7 @@ enum PostgresColumns {
             attempts = \(job.attempts), run_at = \(job.scheduledAt), started_at = \(job.startedAt), finished_at = \(job.finishedAt),
             progress_percent = \(job.progress.percent), progress_stage = \(job.progress.stage), progress_message = \(job.progress.message),
             lease_owner = \(job.worker), lease_expires_at = \(job.lease?.expiresAt), sequence = \(job.sequence),
-            attempt_log = \(AttemptFailure.stored(job.failedAttempts))
+            attempt_log = \(AttemptFailure.stored(job.failedAttempts)), waiting_on = \(job.waitingOn)
         WHERE id = \(job.id.uuid) AND state = \(old.rawValue)
         RETURNING 1
         """

@@ -7,7 +7,10 @@ extension PostgresJobStore {
         try await transaction("cancel a job") { connection in
             let job = try await self.lockedJob(id, on: connection)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
-            if let job { try await self.write(cancelled, from: job, on: connection) }
+            if let job {
+                try await self.write(cancelled, from: job, on: connection)
+                try await self.releaseDependents(of: [cancelled], now: now, on: connection)
+            }
             return cancelled
         }
     }
@@ -38,13 +41,14 @@ extension PostgresJobStore {
         return try await PostgresColumns.jobs(rows).first
     }
 
-    /// Writes a moved job back over `old` (a row this transaction has locked); a job that ended
-    /// is announced to the other processes when the transaction commits.
+    /// Writes a moved job back over `old` (a row this transaction has locked); a job that ended,
+    /// or that its worker put back for a retry, is announced to the other processes when the
+    /// transaction commits.
     func write(_ job: Job, from old: Job, on connection: PostgresConnection) async throws {
         guard try await scalar(PostgresColumns.update(job, from: old.status), as: Int.self, on: connection) != nil else {
             throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again")
         }
-        guard job.status.isTerminal else { return }
+        guard job.status.isTerminal || (old.status == .running && job.status == .scheduled) else { return }
         var binds = PostgresBindings()
         binds.append(job.id.uuid)
         binds.append(job.status.rawValue)

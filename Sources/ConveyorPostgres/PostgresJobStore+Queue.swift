@@ -37,7 +37,18 @@ extension PostgresJobStore {
                 """, logger: logger)
             for job in try await PostgresColumns.jobs(rows) { if let scope = job.dedupScope { holders[scope] = job } }
         }
-        let plan = EnqueuePlan(newJobs) { holders[$0] }
+        var plan = EnqueuePlan(newJobs) { holders[$0] }
+        let wanted = Array(Set(newJobs.flatMap(\.dependsOn)))
+        if !wanted.isEmpty {
+            // Marking them locks them until commit: a worker settling one now either finished it
+            // first (and we read it ended) or waits, then finds it marked and tells our job.
+            let rows = try await connection.query("""
+                UPDATE conveyor_jobs SET has_dependents = true WHERE id = ANY(\(wanted.map(\.uuid))::uuid[])
+                RETURNING \(unescaped: PostgresColumns.job)
+                """, logger: logger)
+            let found = Dictionary(try await PostgresColumns.jobs(rows).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            try plan.resolveDependencies(of: newJobs, stored: { found[$0] }, now: Date())
+        }
         guard plan.addedCount > 0, limits != .none else { return try await insert(plan, on: connection) }
         // Enqueuers under one limit take turns, so two of them cannot both fit in the last slot.
         var locks: [String] = []
@@ -95,6 +106,7 @@ extension PostgresJobStore {
             if error.serverInfo?[.constraintName] == "conveyor_jobs_dedup" { throw PostgresRetry() }
             throw ConveyorError(.conflict, "A job with one of these ids already exists")
         }
+        try await recordDependencies(of: jobs.filter { !$0.dependsOn.isEmpty }, waits: plan.waits, on: connection)
         if jobs.contains(where: { $0.status == .queued }) { try await notifyReady(on: connection) }
         return plan.results
     }
@@ -144,14 +156,24 @@ extension PostgresJobStore {
             }
             return (applied, requeued, claimed)
         }
-        if requeued { wakeup.signal() }
-        guard let request else { return (applied, []) }
+        // What the statement left: jobs others wait on (and outcomes whose lease is gone, which
+        // settle(_:with:) leaves alone) go the long way, so their dependents move with them.
+        let left = outcomes.filter { !applied.contains($0.jobID) }
+        var settledLater: Set<JobID> = []
+        if !left.isEmpty {
+            settledLater = try await transaction("settle jobs others wait on") { connection in
+                try await self.settleWithDependents(left, on: connection)
+            }
+        }
+        if requeued || !settledLater.isEmpty { wakeup.signal() }
+        let appliedAll = applied.union(settledLater)
+        guard let request else { return (appliedAll, []) }
         // RETURNING gives rows in no particular order: restore the priority order, FIFO within each.
         let position = Dictionary(uniqueKeysWithValues: request.priorityOrder.enumerated().map { ($1, $0) })
         let ordered = claimed.sorted {
             (position[$0.priority] ?? 0, $0.scheduledAt, $0.id) < (position[$1.priority] ?? 0, $1.scheduledAt, $1.id)
         }
-        return (applied, ordered)
+        return (appliedAll, ordered)
     }
 
     public func heartbeat(workerID: String, jobs ids: [JobID], leaseExpiresAt: Date) async throws -> Set<JobID> {
@@ -218,7 +240,13 @@ extension PostgresJobStore {
                 FOR UPDATE SKIP LOCKED
                 """, logger: self.logger)
             let lapsed = try await PostgresColumns.jobs(rows)
-            for job in lapsed { try await self.write(JobTransitions.rescue(job, now: now), from: job, on: connection) }
+            var ended: [Job] = []
+            for job in lapsed {
+                let rescued = JobTransitions.rescue(job, now: now)
+                try await self.write(rescued, from: job, on: connection)
+                if rescued.status.isTerminal { ended.append(rescued) }
+            }
+            try await self.releaseDependents(of: ended, now: now, on: connection)
             if !lapsed.isEmpty { try await self.notifyReady(on: connection) }
             return lapsed.count
         }

@@ -20,6 +20,7 @@ enum PostgresSchema {
         Migration(version: "v5-event-listeners", statements: eventListeners),
         Migration(version: "v6-workers", statements: workers),
         Migration(version: "v7-attempt-failures", statements: attemptFailures),
+        Migration(version: "v8-dependencies", statements: dependencies),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -163,6 +164,18 @@ enum PostgresSchema {
     /// Every failed attempt of a job, as JSON text (``AttemptFailure``); `lease_owner` now also
     /// keeps the worker of a finished job's last attempt.
     private static let attemptFailures = ["ALTER TABLE conveyor_jobs ADD COLUMN attempt_log text"]
+
+    /// Jobs that wait for jobs: each job's list (`depends_on`, comma-separated ids, for reading
+    /// back), its policy and how many it still waits on; `has_dependents` marks a job others wait
+    /// on, so a worker's turn settles every other job without looking further; each wait is a row
+    /// of `conveyor_job_dependencies` until its dependency ends (then it is taken: told once).
+    private static let dependencies = [
+        """
+        ALTER TABLE conveyor_jobs ADD COLUMN depends_on text, ADD COLUMN on_dependency_failure text,
+            ADD COLUMN waiting_on bigint NOT NULL DEFAULT 0, ADD COLUMN has_dependents boolean NOT NULL DEFAULT false
+        """,
+        "CREATE TABLE conveyor_job_dependencies (depends_on uuid NOT NULL, job_id uuid NOT NULL, PRIMARY KEY (depends_on, job_id))",
+    ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set
     /// ``countedSetting`` (they count their own moves).

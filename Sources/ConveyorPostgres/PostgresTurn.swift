@@ -100,7 +100,7 @@ struct PostgresTurn: Sendable {
                     $18::text[])
                 AS v(id, worker, state, attempts_change, keeps_error, has_error, error, code, permanent, has_result, result,
                     has_run_at, run_at, has_finished, finished_at, has_progress, progress, failure)
-            WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker
+            WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker AND NOT j.has_dependents
             RETURNING j.id, j.queue, j.state, j.finished_at, j.sequence
         ), settled AS (
             SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) AS requeued,

@@ -9,7 +9,8 @@ enum SQLiteColumns {
     static let job = """
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
-        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log
+        started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log, \
+        depends_on, on_dependency_failure, waiting_on
         """
 
     /// The column names of `job`, for checking a table is Conveyor's.
@@ -17,7 +18,10 @@ enum SQLiteColumns {
 
     /// Columns of `job` a later migration adds, by that migration: a file it has not reached yet
     /// lacks them and is still Conveyor's.
-    static let addedByMigration = ["attempt_log": SQLiteSchema.attemptFailures]
+    static let addedByMigration = [
+        "attempt_log": SQLiteSchema.attemptFailures,
+        "depends_on": SQLiteSchema.dependencies, "on_dependency_failure": SQLiteSchema.dependencies, "waiting_on": SQLiteSchema.dependencies,
+    ]
 
     static let terminalStates = "('completed', 'failed', 'cancelled')"
 
@@ -67,6 +71,8 @@ enum SQLiteColumns {
             startedAt: (row[19] as Int64?).map(date), finishedAt: (row[20] as Int64?).map(date),
             lease: worker.flatMap { owner in leaseExpiry.map { JobLease(workerID: owner, expiresAt: date($0)) } },
             worker: worker, failedAttempts: try AttemptFailure.stored(row[25], column: "jobs.attempt_log"),
+            dependsOn: try JobID.stored(row[26], column: "jobs.depends_on"),
+            onDependencyFailure: (row[27] as String?).flatMap(DependencyFailurePolicy.init(rawValue:)) ?? .cancel, waitingOn: row[28],
             sequence: row[24])
     }
 
@@ -75,7 +81,7 @@ enum SQLiteColumns {
     static let update = """
         UPDATE jobs SET state = ?, result = ?, error = ?, error_code = ?, error_permanent = ?, attempts = ?, run_at = ?,
             started_at = ?, finished_at = ?, progress_percent = ?, progress_stage = ?, progress_message = ?,
-            lease_owner = ?, lease_expires_at = ?, sequence = ?, attempt_log = ?
+            lease_owner = ?, lease_expires_at = ?, sequence = ?, attempt_log = ?, waiting_on = ?
         WHERE id = ? AND state = ?
         """
 
@@ -85,7 +91,7 @@ enum SQLiteColumns {
             job.status.rawValue, job.result, job.error?.message, job.error?.code.rawValue, job.error?.isPermanent, job.attempts,
             micros(job.scheduledAt), job.startedAt.map(micros), job.finishedAt.map(micros), job.progress.percent, job.progress.stage,
             job.progress.message, job.worker, job.lease.map { micros($0.expiresAt) }, job.sequence,
-            AttemptFailure.stored(job.failedAttempts), job.id.bytes, from.rawValue,
+            AttemptFailure.stored(job.failedAttempts), job.waitingOn, job.id.bytes, from.rawValue,
         ]
     }
 

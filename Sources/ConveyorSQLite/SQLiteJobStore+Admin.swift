@@ -8,13 +8,16 @@ extension SQLiteJobStore {
         let cancelled = try await write { db in
             let job = try Self.job(id, in: db)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
+            var released = false
             if let job {
                 try Self.write(cancelled, from: job, in: db)
                 try SQLiteEventFeed.recordEnded([(id, cancelled.status, cancelled.sequence)], origin: origin, in: db)
+                released = try Self.releaseDependents(of: [cancelled], now: now, origin: origin, in: db)
             }
-            return cancelled
+            return (cancelled, released)
         }
-        return cancelled
+        if cancelled.1 { wakeup.signal() }
+        return cancelled.0
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {

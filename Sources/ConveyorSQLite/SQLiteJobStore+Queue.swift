@@ -5,10 +5,12 @@ import GRDB
 extension SQLiteJobStore {
     public func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits) async throws -> [EnqueueResult] {
         guard !newJobs.isEmpty else { return [] }
+        let origin = events.origin
         let results = try await write { db in
-            let plan = try EnqueuePlan(newJobs) { scope in
+            var plan = try EnqueuePlan(newJobs) { scope in
                 try Row.fetchOne(db.cachedStatement(sql: Self.dedupHolder), arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))
             }
+            try plan.resolveDependencies(of: newJobs, stored: { try Self.job($0, in: db) }, now: Date())
             try plan.checkCapacity(
                 limits,
                 waiting: { queue in
@@ -40,8 +42,12 @@ extension SQLiteJobStore {
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
                 }
+                if !job.dependsOn.isEmpty { try Self.recordDependencies(of: job, in: db) }
             }
+            try Self.recordWaits(plan.waits, in: db)
             try counts.write(db)
+            let ended = plan.newJobs.filter(\.status.isTerminal)
+            try SQLiteEventFeed.recordEnded(ended.map { ($0.id, $0.status, $0.sequence) }, origin: origin, in: db)
             return plan.results
         }
         if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
@@ -151,6 +157,14 @@ extension SQLiteJobStore {
         }
         try counts.write(db)
         try SQLiteEventFeed.recordEnded(ended, origin: origin, in: db)
+        // What the statement left: jobs others wait on (and outcomes whose lease is gone, which
+        // settle(_:with:) leaves alone) go the long way, so their dependents move with them.
+        let left = outcomes.filter { !applied.contains($0.jobID) }
+        if !left.isEmpty {
+            let (settled, released) = try settleWithDependents(left, origin: origin, in: db)
+            applied.formUnion(settled)
+            requeued = requeued || released
+        }
         return (applied, requeued)
     }
 
@@ -170,7 +184,7 @@ extension SQLiteJobStore {
             progress_percent = coalesce(v.column12, jobs.progress_percent),
             sequence = sequence + 1, lease_expires_at = NULL
         FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
-        WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2
+        WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2 AND jobs.has_dependents = 0
         RETURNING id, queue, state, finished_at, sequence
         """
     }
@@ -231,13 +245,14 @@ extension SQLiteJobStore {
                     WHERE \(SQLiteColumns.stateCondition(.running)) AND (lease_expires_at IS NULL OR lease_expires_at < ?)
                     """),
                 arguments: [SQLiteColumns.micros(now)])
-            var ended: [(id: JobID, status: JobStatus, sequence: Int)] = []
+            var ended: [Job] = []
             for job in lapsed {
                 let rescued = JobTransitions.rescue(job, now: now)
                 try Self.write(rescued, from: job, in: db)
-                if rescued.status.isTerminal { ended.append((job.id, rescued.status, rescued.sequence)) }
+                if rescued.status.isTerminal { ended.append(rescued) }
             }
-            try SQLiteEventFeed.recordEnded(ended, origin: origin, in: db)
+            try SQLiteEventFeed.recordEnded(ended.map { ($0.id, $0.status, $0.sequence) }, origin: origin, in: db)
+            _ = try Self.releaseDependents(of: ended, now: now, origin: origin, in: db)
             return lapsed.count
         }
         if rescued > 0 { wakeup.signal() }

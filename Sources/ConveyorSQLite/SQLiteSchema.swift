@@ -11,10 +11,12 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-event-feed", migrate: addEventFeed)
         migrator.registerMigration("v5-workers", migrate: addWorkers)
         migrator.registerMigration(attemptFailures, migrate: addAttemptFailures)
+        migrator.registerMigration(dependencies, migrate: addDependencies)
         return migrator
     }()
 
     static let attemptFailures = "v6-attempt-failures"
+    static let dependencies = "v7-dependencies"
 
     /// Times are integer microseconds since 1970; ids are the 16 bytes of a UUIDv7, so their
     /// byte order is creation order. `state = 'waiting'` and the nullable columns leave room for
@@ -142,5 +144,23 @@ enum SQLiteSchema {
     /// the worker of a finished job's last attempt (no change of column needed).
     private static func addAttemptFailures(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE jobs ADD COLUMN attempt_log TEXT")
+    }
+
+    /// Jobs that wait for jobs: each job's list (`depends_on`, JSON ids, for reading back), its
+    /// policy and how many it still waits on; `has_dependents` marks a job others wait on, so a
+    /// worker settling a job without any pays nothing; `job_dependencies` holds each wait until
+    /// the dependency ends (then it is taken, so each end is told once).
+    private static func addDependencies(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN depends_on TEXT;
+            ALTER TABLE jobs ADD COLUMN on_dependency_failure TEXT;
+            ALTER TABLE jobs ADD COLUMN waiting_on INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE jobs ADD COLUMN has_dependents INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE job_dependencies (
+                depends_on BLOB NOT NULL,
+                job_id BLOB NOT NULL,
+                PRIMARY KEY (depends_on, job_id)
+            ) WITHOUT ROWID;
+            """)
     }
 }

@@ -132,6 +132,29 @@ struct JobRoutesTests {
         }
     }
 
+    @Test func dependsOnMakesAJobWaitForTheUsersOwnJobs() async throws {
+        let server = try await TestServer.start(runWorkers: false)
+        defer { Task { try? await server.stop() } }
+        let first = try await server.enqueue(["type": "noop"], as: server.alice)
+        let waiting = try await server.request(
+            "POST", "/api/jobs", token: server.alice, body: ["type": "noop", "dependsOn": [first], "onDependencyFailure": "run"])
+        #expect(waiting.status == 201 && waiting.json["status"] as? String == "waiting")
+        #expect(waiting.json["dependsOn"] as? [String] == [first] && waiting.json["onDependencyFailure"] as? String == "run")
+        for (body, message) in [
+            (["type": "noop", "dependsOn": ["nope"]], "dependsOn[0]: 'nope' is not a job id (UUID)"),
+            (["type": "noop", "dependsOn": [first], "onDependencyFailure": "maybe"], "onDependencyFailure: 'maybe' is not one of cancel, run"),
+            (["type": "noop", "dependsOn": ["0190b5a2-0000-7000-8000-000000000000"]], "dependsOn[0]: no job with id 0190b5a2-0000-7000-8000-000000000000"),
+        ] as [([String: Any], String)] {
+            let answer = try await server.request("POST", "/api/jobs", token: server.alice, body: body)
+            #expect(answer.status == 400)
+            #expect(answer.errorMessage.contains(message), "\(answer.errorMessage)")
+        }
+        let bobs = try await server.request("POST", "/api/jobs", token: server.bob, body: ["type": "noop", "dependsOn": [first]])
+        #expect(bobs.status == 400 && bobs.errorMessage == "dependsOn[0]: job \(first) belongs to another user")
+        let admins = try await server.request("POST", "/api/jobs", token: server.admin, body: ["type": "noop", "dependsOn": [first]])
+        #expect(admins.status == 201)
+    }
+
     @Test func searchFindsPayloadTextAmongTheUsersOwnJobs() async throws {
         let server = try await TestServer.start(runWorkers: false)
         defer { Task { try? await server.stop() } }

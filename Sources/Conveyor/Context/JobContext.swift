@@ -25,6 +25,9 @@ public struct JobContext: Sendable {
     private let baseLogger: Logger
     /// This job's share of the process-wide memory budget.
     public let memory: JobMemory
+    /// How each job this one waited for (`dependsOn`) ended, in the order given; empty for a job
+    /// that waited for none. Typed access: ``result(of:)``.
+    public let dependencies: [DependencyResult]
 
     let tracker: ProgressTracker
     private let stage: String?
@@ -33,7 +36,7 @@ public struct JobContext: Sendable {
 
     package init(
         jobID: JobID, jobType: String, attempt: Int, maxAttempts: Int, logger: Logger, memory: JobMemory,
-        tracker: ProgressTracker
+        tracker: ProgressTracker, dependencies: [DependencyResult] = []
     ) {
         self.jobID = jobID
         self.jobType = jobType
@@ -42,6 +45,7 @@ public struct JobContext: Sendable {
         self.baseLogger = logger
         self.memory = memory
         self.tracker = tracker
+        self.dependencies = dependencies
         self.stage = nil
         self.lower = 0
         self.upper = 1
@@ -72,6 +76,7 @@ public struct JobContext: Sendable {
         baseLogger = base.baseLogger
         memory = base.memory
         tracker = base.tracker
+        dependencies = base.dependencies
         self.stage = stage
         self.lower = lower
         self.upper = upper

@@ -63,4 +63,6 @@ extension ErrorCode {
     public static let retryableFailure: ErrorCode = "retryable_failure"
     /// Something a handler threw that is not a ``JobError``.
     public static let handlerError: ErrorCode = "handler_error"
+    /// A job this one waited for failed or was cancelled, and this one's policy is to give up.
+    public static let dependencyFailed: ErrorCode = "dependency_failed"
 }

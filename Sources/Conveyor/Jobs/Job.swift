@@ -34,6 +34,12 @@ public struct Job: Sendable, Hashable {
     public var finishedAt: Date?
     /// The worker's claim while running.
     public var lease: JobLease?
+    /// The jobs this one waits for (it is `waiting` until they end), in the order given.
+    public var dependsOn: [JobID]
+    /// What happens to it when one of ``dependsOn`` fails or is cancelled.
+    public var onDependencyFailure: DependencyFailurePolicy
+    /// How many of ``dependsOn`` have not ended yet: the job is queued when this reaches 0.
+    public var waitingOn: Int
     /// The worker that ran the latest attempt: the lease holder while running, and kept once the
     /// job settles, so a finished job still says where it ran.
     public var worker: String?
@@ -47,7 +53,8 @@ public struct Job: Sendable, Hashable {
         result: Data? = nil, error: JobFailure? = nil, attempts: Int = 0, maxAttempts: Int,
         progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
         createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil,
-        worker: String? = nil, failedAttempts: [AttemptFailure] = [], sequence: Int = 1
+        worker: String? = nil, failedAttempts: [AttemptFailure] = [], dependsOn: [JobID] = [],
+        onDependencyFailure: DependencyFailurePolicy = .cancel, waitingOn: Int = 0, sequence: Int = 1
     ) {
         self.id = id
         self.type = type
@@ -70,6 +77,9 @@ public struct Job: Sendable, Hashable {
         self.lease = lease
         self.worker = worker ?? lease?.workerID
         self.failedAttempts = failedAttempts
+        self.dependsOn = dependsOn
+        self.onDependencyFailure = onDependencyFailure
+        self.waitingOn = waitingOn
         self.sequence = sequence
     }
 }

@@ -21,7 +21,7 @@ public enum JobStatus: String, Sendable, Codable, CaseIterable, Hashable {
     /// The moves DESIGN §3 allows; stores use it to refuse anything else.
     public func canMove(to next: JobStatus) -> Bool {
         switch (self, next) {
-        case (.scheduled, .queued), (.waiting, .queued), (.queued, .running):
+        case (.scheduled, .queued), (.waiting, .queued), (.waiting, .scheduled), (.queued, .running):
             return true
         case (.running, .completed), (.running, .failed), (.running, .scheduled), (.running, .queued):
             return true

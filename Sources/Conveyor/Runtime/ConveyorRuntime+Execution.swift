@@ -6,12 +6,12 @@ extension ConveyorRuntime {
     func execute(_ job: Job) async {
         let jobMemory = JobMemory(budget: memory)
         let tracker = ProgressTracker { [weak self] progress in self?.progressed(job, progress) }
-        let context = JobContext(
-            jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
-            memory: jobMemory, tracker: tracker)
         let result: Result<Data, any Error>
         if let handler = registry[job.type] {
             do {
+                let context = JobContext(
+                    jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
+                    memory: jobMemory, tracker: tracker, dependencies: try await dependencies(of: job))
                 // Without middleware the handler is called directly: one async frame less per job.
                 result = .success(
                     middleware.isEmpty
@@ -32,6 +32,22 @@ extension ConveyorRuntime {
             state.finished.append(FinishedJob(job: job, result: result, reason: reason, finishedAt: finishedAt))
         }
         signal()
+    }
+
+    /// How the jobs `job` waited for ended, read when it starts (so a retry sees the same).
+    /// A dependency pruned meanwhile is left out; a store that cannot be read fails the attempt
+    /// retryably.
+    private func dependencies(of job: Job) async throws -> [DependencyResult] {
+        guard !job.dependsOn.isEmpty else { return [] }
+        do {
+            var results: [DependencyResult] = []
+            for id in job.dependsOn {
+                if let dependency = try await store.job(id) { results.append(DependencyResult(dependency)) }
+            }
+            return results
+        } catch {
+            throw JobError.retryable("Could not read the jobs this one waited for: \(error)", code: .storeUnavailable)
+        }
     }
 
     private func progressed(_ job: Job, _ progress: JobProgress) {

@@ -148,10 +148,13 @@ extension ConveyorRuntime {
         if let owner = options.owner, owner.isEmpty || owner.contains("\0") || owner.utf8.count > 255 {
             throw ConveyorError(.invalidInput, "owner: must be 1–255 bytes without NUL characters")
         }
+        guard options.dependsOn.count <= 1_000 else {
+            throw ConveyorError(.invalidInput, "dependsOn: \(options.dependsOn.count) jobs is over the limit of 1000")
+        }
         let runAt = options.runAt ?? now.addingTimeInterval(options.delay?.seconds ?? 0)
         return NewJob(
             type: request.type, queue: queue, priority: options.priority ?? handler.options.priority, payload: request.payload,
             maxAttempts: maxAttempts, timeout: timeout, owner: options.owner, dedupKey: options.dedupKey, createdAt: now,
-            runAt: max(runAt, now))
+            runAt: max(runAt, now), dependsOn: options.dependsOn, onDependencyFailure: options.onDependencyFailure ?? .cancel)
     }
 }

@@ -28,10 +28,15 @@ public struct EnqueueOptions: Sendable, Hashable {
     public var dedupKey: String?
     /// The user the job belongs to.
     public var owner: String?
+    /// Jobs it waits for: it is `waiting` until they end (at most 1000).
+    public var dependsOn: [JobID]
+    /// What it does when one of them fails or is cancelled (default ``DependencyFailurePolicy/cancel``).
+    public var onDependencyFailure: DependencyFailurePolicy?
 
     public init(
         queue: String? = nil, priority: JobPriority? = nil, delay: Duration? = nil, runAt: Date? = nil,
-        maxAttempts: Int? = nil, timeout: Duration? = nil, dedupKey: String? = nil, owner: String? = nil
+        maxAttempts: Int? = nil, timeout: Duration? = nil, dedupKey: String? = nil, owner: String? = nil,
+        dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -41,5 +46,7 @@ public struct EnqueueOptions: Sendable, Hashable {
         self.timeout = timeout
         self.dedupKey = dedupKey
         self.owner = owner
+        self.dependsOn = dependsOn
+        self.onDependencyFailure = onDependencyFailure
     }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What a batch of new jobs comes to before a store writes it: each job is new, or the
 /// unfinished job already holding its `dedupKey` in the same owner's scope (in the store or
 /// earlier in the batch). Every store resolves a batch the same way with this, then checks the
@@ -28,8 +30,38 @@ public struct EnqueuePlan: Sendable {
         }
     }
 
+    /// Pairs (dependent, dependency) for every new job waiting on an unfinished one: what the
+    /// store records so the dependency's end reaches the dependent, once.
+    public private(set) var waits: [(job: JobID, dependsOn: JobID)] = []
+
     /// The jobs to write.
     public var newJobs: [Job] { results.filter { !$0.deduplicated }.map(\.job) }
+
+    /// Starts each new job that depends on others as ``JobTransitions/start(_:dependencies:now:)``
+    /// says, against `stored` (the store's job with an id, if any) and the new jobs before it, and
+    /// collects ``waits``. Throws for the first bad `dependsOn`, naming the job's place in the batch
+    /// when there are several.
+    public mutating func resolveDependencies(of newJobs: [NewJob], stored: (JobID) throws -> Job?, now: Date) throws {
+        guard newJobs.contains(where: { !$0.dependsOn.isEmpty }) else { return }
+        var known: [JobID: Job] = [:]
+        for (index, new) in newJobs.enumerated() where !results[index].deduplicated {
+            if !new.dependsOn.isEmpty {
+                var dependencies: [JobID: Job] = [:]
+                for id in new.dependsOn { dependencies[id] = try known[id] ?? stored(id) }
+                let started: Job
+                do {
+                    started = try JobTransitions.start(new, dependencies: dependencies, now: now)
+                } catch let error as ConveyorError where newJobs.count > 1 {
+                    throw ConveyorError(error.code, "jobs[\(index)].\(error.message)")
+                }
+                results[index] = EnqueueResult(job: started, deduplicated: false)
+                if started.status == .waiting {
+                    waits += new.dependsOn.filter { dependencies[$0].map { !$0.status.isTerminal } ?? false }.map { (new.id, $0) }
+                }
+            }
+            known[new.id] = results[index].job
+        }
+    }
 
     /// How many new jobs the batch adds in all.
     public var addedCount: Int { added.values.reduce(0, +) }

@@ -103,7 +103,7 @@ public enum JobTransitions {
 
 extension Job {
     /// Moves to `next` — one the state machine allows — and counts the move.
-    fileprivate mutating func moved(to next: JobStatus) {
+    mutating func moved(to next: JobStatus) {
         assert(status.canMove(to: next), "\(status) → \(next) is not a move DESIGN §3 allows")
         status = next
         sequence += 1

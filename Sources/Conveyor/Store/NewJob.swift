@@ -14,11 +14,14 @@ public struct NewJob: Sendable, Hashable {
     public var createdAt: Date
     /// `createdAt` for "now"; later makes the job `scheduled`.
     public var runAt: Date
+    /// Jobs (already stored, or earlier in the same enqueue) this one waits for.
+    public var dependsOn: [JobID]
+    public var onDependencyFailure: DependencyFailurePolicy
 
     public init(
         id: JobID = .make(), type: String, queue: String = "default", priority: JobPriority = .normal, payload: Data,
         maxAttempts: Int = 3, timeout: Duration = .seconds(600), owner: String? = nil, dedupKey: String? = nil,
-        createdAt: Date = Date(), runAt: Date? = nil
+        createdAt: Date = Date(), runAt: Date? = nil, dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy = .cancel
     ) {
         self.id = id
         self.type = type
@@ -31,15 +34,17 @@ public struct NewJob: Sendable, Hashable {
         self.dedupKey = dedupKey
         self.createdAt = createdAt
         self.runAt = runAt ?? createdAt
+        self.dependsOn = dependsOn
+        self.onDependencyFailure = onDependencyFailure
     }
 
-    /// The status it starts in.
+    /// The status it starts in once nothing holds it back.
     public var initialStatus: JobStatus { runAt > createdAt ? .scheduled : .queued }
 
-    /// The stored job it becomes.
+    /// The stored job it becomes, before its dependencies are looked at (``JobTransitions/start(_:dependencies:now:)``).
     public var job: Job {
         Job(id: id, type: type, queue: queue, status: initialStatus, priority: priority, payload: payload,
             maxAttempts: maxAttempts, owner: owner, dedupKey: dedupKey, timeout: timeout, createdAt: createdAt,
-            scheduledAt: runAt)
+            scheduledAt: runAt, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure)
     }
 }

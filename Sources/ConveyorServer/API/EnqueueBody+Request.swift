@@ -9,6 +9,7 @@ extension EnqueueBody {
             type: type, payload: payloadData,
             options: EnqueueOptions(
                 queue: queue, priority: priority, delay: delay?.duration, runAt: runAt, maxAttempts: maxAttempts,
-                timeout: timeout?.duration, dedupKey: dedupKey, owner: owner))
+                timeout: timeout?.duration, dedupKey: dedupKey, owner: owner, dependsOn: dependsOn ?? [],
+                onDependencyFailure: onDependencyFailure))
     }
 }

@@ -48,12 +48,25 @@ extension ConveyorServer {
             let place = requests.count > 1 ? "jobs[\(index)].type" : "type"
             throw APIError(.forbidden, "admin_only_type", "\(place): only admins may enqueue \(MessageText.quoted(request.type)) jobs on this server (CONVEYOR_ADMIN_ONLY_TYPES)")
         }
+        if !identity.isAdmin { try await checkDependencies(of: requests, belongTo: identity) }
         do {
             return try await runtime.enqueue(requests)
         } catch let error as ConveyorError where error.code == .queueFull {
             throw APIError(.serviceUnavailable, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
         } catch let error as ConveyorError where error.code == .tooManyJobs {
             throw APIError(.tooManyRequests, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
+        }
+    }
+
+    /// A user may wait only for their own jobs (admins for any): the first other user's job is
+    /// refused by its place. Ids the store does not hold are left for it to name.
+    private func checkDependencies(of requests: [JobRequest], belongTo identity: Identity) async throws {
+        for (index, request) in requests.enumerated() {
+            for (position, id) in request.options.dependsOn.enumerated() {
+                guard let job = try await runtime.store.job(id), !identity.mayAccess(owner: job.owner) else { continue }
+                let place = requests.count > 1 ? "jobs[\(index)].dependsOn[\(position)]" : "dependsOn[\(position)]"
+                throw APIError.badRequest("\(place): job \(id) belongs to another user")
+            }
         }
     }
 

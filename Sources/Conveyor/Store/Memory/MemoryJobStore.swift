@@ -27,6 +27,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         var pending: [String: Int] = [:]
         var paused: Set<String> = []
         var finishedTimes: Deque<Date> = []
+        /// Per job, the waiting jobs to tell when it ends (each told once: the entry goes then).
+        var dependents: [JobID: [JobID]] = [:]
         var rotation = 0
         /// Set by an operation that made work ready; the caller signals after the lock.
         var woke = false
@@ -77,6 +79,30 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         }
 
         mutating func wake() { woke = true }
+
+        /// Tells the jobs waiting on `ended` (jobs that just ended), and on those cancelled in turn.
+        mutating func releaseDependents(of ended: [Job], now: Date) {
+            guard !dependents.isEmpty else { return }
+            var walk = DependencyWalk(ended: ended, now: now)
+            while let dependency = walk.next() {
+                for id in dependents.removeValue(forKey: dependency.id) ?? [] {
+                    guard let waiting = jobs[id], let moved = walk.settle(waiting, after: dependency) else { continue }
+                    replace(waiting, with: moved)
+                    place(moved)
+                }
+            }
+        }
+
+        /// Files a job that just became ready or scheduled where claims and promotion find it.
+        mutating func place(_ job: Job) {
+            switch job.status {
+            case .queued:
+                makeReady(job)
+                wake()
+            case .scheduled: scheduled.insert(Due(runAt: job.scheduledAt, id: job.id))
+            default: break
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -102,7 +128,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             for new in newJobs where state.jobs[new.id] != nil {
                 throw ConveyorError(.conflict, "A job with id \(new.id) already exists")
             }
-            let plan = EnqueuePlan(newJobs) { scope in state.dedup[scope].flatMap { state.jobs[$0] } }
+            var plan = EnqueuePlan(newJobs) { scope in state.dedup[scope].flatMap { state.jobs[$0] } }
+            try plan.resolveDependencies(of: newJobs, stored: { state.jobs[$0] }, now: Date())
             try plan.checkCapacity(
                 limits, waiting: { state.pending[$0, default: 0] },
                 unfinished: { state.counts.filter { !$0.key.isTerminal }.values.reduce(0, +) }, owned: { state.owned[$0, default: 0] })
@@ -111,11 +138,14 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
                 state.jobs[job.id] = job
                 state.counts[job.status, default: 0] += 1
                 state.byQueue[job.queue, default: [:]][job.status, default: 0] += 1
+                // A job whose dependency had already failed starts (and ends) cancelled.
+                guard !job.status.isTerminal else { continue }
                 state.pending[job.queue, default: 0] += 1
                 if let scope = job.dedupScope { state.dedup[scope] = job.id }
                 if let owner = job.owner { state.owned[owner, default: 0] += 1 }
-                if job.status == .queued { state.makeReady(job) } else { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
+                if job.status == .queued { state.makeReady(job) } else if job.status == .scheduled { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
             }
+            for wait in plan.waits { state.dependents[wait.dependsOn, default: []].append(wait.job) }
             if !jobs.isEmpty { state.wake() }
             return plan.results
         }
@@ -150,9 +180,11 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
     public func complete(_ outcomes: [JobOutcome]) async throws -> Set<JobID> {
         locked { state in
             var applied: Set<JobID> = []
+            var ended: [Job] = []
             for outcome in outcomes {
                 guard let job = state.jobs[outcome.jobID], let settled = JobTransitions.settle(job, with: outcome) else { continue }
                 state.replace(job, with: settled)
+                if settled.status.isTerminal { ended.append(settled) }
                 switch settled.status {
                 case .scheduled: state.scheduled.insert(Due(runAt: settled.scheduledAt, id: settled.id))
                 case .queued:
@@ -162,6 +194,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
                 }
                 applied.insert(settled.id)
             }
+            state.releaseDependents(of: ended, now: Date())
             return applied
         }
     }
@@ -207,11 +240,13 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
     public func rescueExpiredLeases(now: Date) async throws -> Int {
         locked { state in
             let expired = state.running.compactMap { state.jobs[$0] }.filter { JobTransitions.leaseLapsed($0, now: now) }
+            var ended: [Job] = []
             for job in expired {
                 let rescued = JobTransitions.rescue(job, now: now)
                 state.replace(job, with: rescued)
-                if rescued.status == .queued { state.makeReady(rescued, first: true) }
+                if rescued.status == .queued { state.makeReady(rescued, first: true) } else { ended.append(rescued) }
             }
+            state.releaseDependents(of: ended, now: now)
             if !expired.isEmpty { state.wake() }
             return expired.count
         }
@@ -268,6 +303,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             let job = state.jobs[id]
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
             if let job { state.replace(job, with: cancelled) }
+            state.releaseDependents(of: [cancelled], now: now)
             return cancelled
         }
     }
