@@ -14,13 +14,13 @@ public struct EnqueueBody: Codable, Sendable {
     public var maxAttempts: Int?
     public var timeout: DurationValue?
     public var dedupKey: String?
-    /// Ids of jobs this one waits for.
-    public var dependsOn: [JobID]?
+    /// Ids of jobs this one waits for (in a flow, also keys of the flow's jobs).
+    public var dependsOn: [String]?
     public var onDependencyFailure: DependencyFailurePolicy?
 
     public init(
         type: String, payload: JSONValue? = nil, queue: String? = nil, priority: JobPriority? = nil, delay: DurationValue? = nil,
-        runAt: Date? = nil, maxAttempts: Int? = nil, timeout: DurationValue? = nil, dedupKey: String? = nil, dependsOn: [JobID]? = nil,
+        runAt: Date? = nil, maxAttempts: Int? = nil, timeout: DurationValue? = nil, dedupKey: String? = nil, dependsOn: [String]? = nil,
         onDependencyFailure: DependencyFailurePolicy? = nil
     ) {
         self.type = type
@@ -41,9 +41,15 @@ public struct EnqueueBody: Codable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, alsoAllowing: [])
+    }
+
+    /// Decodes the fields of a job, refusing unknown ones except `extra` (which the caller reads:
+    /// a flow's `key`).
+    public init(from decoder: any Decoder, alsoAllowing extra: [String]) throws {
         let known = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = known.allKeys.first(where: { CodingKeys(stringValue: $0.stringValue) == nil }) {
-            let allowed = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
+        if let unknown = known.allKeys.first(where: { CodingKeys(stringValue: $0.stringValue) == nil && !extra.contains($0.stringValue) }) {
+            let allowed = (CodingKeys.allCases.map(\.stringValue) + extra).joined(separator: ", ")
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath + [unknown], debugDescription: "is not a known field (allowed: \(allowed))"))
         }
@@ -70,7 +76,7 @@ public struct EnqueueBody: Codable, Sendable {
         }
         timeout = try c.decodeIfPresent(DurationValue.self, forKey: .timeout)
         dedupKey = try c.decodeIfPresent(String.self, forKey: .dedupKey)
-        dependsOn = try c.decodeIfPresent([JobID].self, forKey: .dependsOn)
+        dependsOn = try c.decodeIfPresent([String].self, forKey: .dependsOn)
         if let text = try c.decodeIfPresent(String.self, forKey: .onDependencyFailure) {
             guard let policy = DependencyFailurePolicy(rawValue: text) else {
                 throw DecodingError.dataCorruptedError(

@@ -41,6 +41,9 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// The worker running it (its lease holder), or that ran its latest attempt; `null` before
     /// the first.
     public var worker: String?
+    /// The flow it belongs to and its key there; `null` for a job of no flow.
+    public var flowId: String?
+    public var flowKey: String?
     /// The jobs it waits (or waited) for; empty for most.
     public var dependsOn: [JobID]
     /// What it does when one of them fails: `cancel` or `run`.
@@ -73,13 +76,15 @@ public struct JobResource: Codable, Sendable, Hashable {
         worker = job.worker
         errors = job.failedAttempts
         dependsOn = job.dependsOn
+        flowId = job.flow?.id.description
+        flowKey = job.flow?.key
         onDependencyFailure = job.onDependencyFailure
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, dependsOn, onDependencyFailure, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, flowId, flowKey, dependsOn, onDependencyFailure, deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,6 +109,8 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(sequence, forKey: .sequence)
         try c.encode(worker, forKey: .worker)
         try c.encode(errors, forKey: .errors)
+        try c.encode(flowId, forKey: .flowId)
+        try c.encode(flowKey, forKey: .flowKey)
         try c.encode(dependsOn, forKey: .dependsOn)
         try c.encode(onDependencyFailure, forKey: .onDependencyFailure)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)

@@ -3,19 +3,24 @@ import Foundation
 import PostgresNIO
 
 extension PostgresJobStore {
-    /// Writes what new waiting jobs are made of beyond the common columns (their list, policy,
-    /// how many they wait on, or the end of one whose dependency had already failed), and each wait.
+    /// Writes what new jobs of a flow, or waiting on others, are made of beyond the common columns
+    /// (their list, policy, how many they wait on, or the end of one whose dependency had already
+    /// failed; their flow), and each wait.
     func recordDependencies(of jobs: [Job], waits: [(job: JobID, dependsOn: JobID)], on connection: PostgresConnection) async throws {
         guard !jobs.isEmpty else { return }
         try await connection.execute("""
-            UPDATE conveyor_jobs j SET depends_on = v.depends_on, on_dependency_failure = v.policy, waiting_on = v.waiting_on,
+            UPDATE conveyor_jobs j SET depends_on = nullif(v.depends_on, ''), on_dependency_failure = v.policy, waiting_on = v.waiting_on,
                 finished_at = CASE WHEN v.ended THEN v.at END, error = CASE WHEN v.ended THEN v.message END,
-                error_code = CASE WHEN v.ended THEN v.code END, error_permanent = CASE WHEN v.ended THEN true END
+                error_code = CASE WHEN v.ended THEN v.code END, error_permanent = CASE WHEN v.ended THEN true END,
+                flow_id = CASE WHEN v.in_flow THEN v.flow_id END, flow_key = CASE WHEN v.in_flow THEN v.flow_key END,
+                flow_name = CASE WHEN v.has_flow_name THEN v.flow_name END
             FROM unnest(\(jobs.map(\.id.uuid))::uuid[], \(jobs.map { JobID.stored($0.dependsOn) ?? "" })::text[],
                 \(jobs.map(\.onDependencyFailure.rawValue))::text[], \(jobs.map(\.waitingOn))::int8[], \(jobs.map(\.status.isTerminal))::bool[],
                 \(jobs.map { $0.finishedAt ?? $0.createdAt })::timestamptz[], \(jobs.map { $0.error?.message ?? "" })::text[],
-                \(jobs.map { $0.error?.code.rawValue ?? "" })::text[])
-                AS v(id, depends_on, policy, waiting_on, ended, at, message, code)
+                \(jobs.map { $0.error?.code.rawValue ?? "" })::text[], \(jobs.map { $0.flow != nil })::bool[],
+                \(jobs.map { ($0.flow?.id ?? $0.id).uuid })::uuid[], \(jobs.map { $0.flow?.key ?? "" })::text[],
+                \(jobs.map { $0.flow?.name != nil })::bool[], \(jobs.map { $0.flow?.name ?? "" })::text[])
+                AS v(id, depends_on, policy, waiting_on, ended, at, message, code, in_flow, flow_id, flow_key, has_flow_name, flow_name)
             WHERE j.id = v.id
             """, logger: logger)
         guard !waits.isEmpty else { return }

@@ -106,7 +106,7 @@ extension PostgresJobStore {
             if error.serverInfo?[.constraintName] == "conveyor_jobs_dedup" { throw PostgresRetry() }
             throw ConveyorError(.conflict, "A job with one of these ids already exists")
         }
-        try await recordDependencies(of: jobs.filter { !$0.dependsOn.isEmpty }, waits: plan.waits, on: connection)
+        try await recordDependencies(of: jobs.filter { !$0.dependsOn.isEmpty || $0.flow != nil }, waits: plan.waits, on: connection)
         if jobs.contains(where: { $0.status == .queued }) { try await notifyReady(on: connection) }
         return plan.results
     }

@@ -165,15 +165,18 @@ enum PostgresSchema {
     /// keeps the worker of a finished job's last attempt.
     private static let attemptFailures = ["ALTER TABLE conveyor_jobs ADD COLUMN attempt_log text"]
 
-    /// Jobs that wait for jobs: each job's list (`depends_on`, comma-separated ids, for reading
+    /// Jobs that wait for jobs, and flows (each job keeps its flow's id, its key and the flow's
+    /// name; a flow is the jobs that carry its id): each job's list (`depends_on`, comma-separated ids, for reading
     /// back), its policy and how many it still waits on; `has_dependents` marks a job others wait
     /// on, so a worker's turn settles every other job without looking further; each wait is a row
     /// of `conveyor_job_dependencies` until its dependency ends (then it is taken: told once).
     private static let dependencies = [
         """
         ALTER TABLE conveyor_jobs ADD COLUMN depends_on text, ADD COLUMN on_dependency_failure text,
-            ADD COLUMN waiting_on bigint NOT NULL DEFAULT 0, ADD COLUMN has_dependents boolean NOT NULL DEFAULT false
+            ADD COLUMN waiting_on bigint NOT NULL DEFAULT 0, ADD COLUMN has_dependents boolean NOT NULL DEFAULT false,
+            ADD COLUMN flow_id uuid, ADD COLUMN flow_key text, ADD COLUMN flow_name text
         """,
+        "CREATE INDEX conveyor_jobs_flow ON conveyor_jobs (flow_id) WHERE flow_id IS NOT NULL",
         "CREATE TABLE conveyor_job_dependencies (depends_on uuid NOT NULL, job_id uuid NOT NULL, PRIMARY KEY (depends_on, job_id))",
     ]
 

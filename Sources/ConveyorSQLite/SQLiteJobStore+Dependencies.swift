@@ -3,16 +3,18 @@ import Foundation
 import GRDB
 
 extension SQLiteJobStore {
-    /// Writes what a new waiting job is made of beyond the common columns: its list, its policy,
-    /// and how many it waits on (or, when a dependency had already failed, its end).
+    /// Writes what a new job of a flow, or waiting on others, is made of beyond the common
+    /// columns: its list, policy and how many it waits on (or, when a dependency had already
+    /// failed, its end), and its flow.
     static func recordDependencies(of job: Job, in db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE jobs SET depends_on = ?, on_dependency_failure = ?, waiting_on = ?, finished_at = ?, error = ?, error_code = ?,
-                error_permanent = ?
+                error_permanent = ?, flow_id = ?, flow_key = ?, flow_name = ?
             WHERE id = ?
             """).execute(arguments: [
                 JobID.stored(job.dependsOn), job.onDependencyFailure.rawValue, job.waitingOn, job.finishedAt.map(SQLiteColumns.micros),
-                job.error?.message, job.error?.code.rawValue, job.error?.isPermanent, job.id.bytes,
+                job.error?.message, job.error?.code.rawValue, job.error?.isPermanent, job.flow?.id.bytes, job.flow?.key, job.flow?.name,
+                job.id.bytes,
             ])
     }
 

@@ -42,7 +42,7 @@ extension SQLiteJobStore {
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
                 }
-                if !job.dependsOn.isEmpty { try Self.recordDependencies(of: job, in: db) }
+                if !job.dependsOn.isEmpty || job.flow != nil { try Self.recordDependencies(of: job, in: db) }
             }
             try Self.recordWaits(plan.waits, in: db)
             try counts.write(db)

@@ -146,7 +146,8 @@ enum SQLiteSchema {
         try db.execute(sql: "ALTER TABLE jobs ADD COLUMN attempt_log TEXT")
     }
 
-    /// Jobs that wait for jobs: each job's list (`depends_on`, JSON ids, for reading back), its
+    /// Jobs that wait for jobs, and flows (each job keeps its flow's id, its key and the flow's
+    /// name; a flow is the jobs that carry its id): each job's list (`depends_on`, JSON ids, for reading back), its
     /// policy and how many it still waits on; `has_dependents` marks a job others wait on, so a
     /// worker settling a job without any pays nothing; `job_dependencies` holds each wait until
     /// the dependency ends (then it is taken, so each end is told once).
@@ -156,6 +157,10 @@ enum SQLiteSchema {
             ALTER TABLE jobs ADD COLUMN on_dependency_failure TEXT;
             ALTER TABLE jobs ADD COLUMN waiting_on INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE jobs ADD COLUMN has_dependents INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE jobs ADD COLUMN flow_id BLOB;
+            ALTER TABLE jobs ADD COLUMN flow_key TEXT;
+            ALTER TABLE jobs ADD COLUMN flow_name TEXT;
+            CREATE INDEX jobs_flow ON jobs (flow_id) WHERE flow_id IS NOT NULL;
             CREATE TABLE job_dependencies (
                 depends_on BLOB NOT NULL,
                 job_id BLOB NOT NULL,

@@ -126,6 +126,7 @@ public final class ConveyorServer: Sendable {
         api.add(middleware: AuthMiddleware(tokens: tokens))
         if let rateLimiter { api.add(middleware: RateLimitMiddleware(limiter: rateLimiter)) }
         addJobRoutes(to: api)
+        addFlowRoutes(to: api)
         addQueueRoutes(to: api)
         addInfoRoutes(to: api)
         addDeadLetterRoutes(to: api)

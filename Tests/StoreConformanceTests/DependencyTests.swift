@@ -90,7 +90,7 @@ extension StoreConformanceTests {
         let unknown = JobID.make()
         for (jobs, message) in [
             ([waiting(on: [unknown])], "dependsOn[0]: no job with id \(unknown)"),
-            ([newJob(), waiting(on: [done.id, unknown])], "jobs[1].dependsOn[1]: no job with id \(unknown)"),
+            ([newJob(), waiting(on: [done.id, unknown])], "jobs[1]: dependsOn[1]: no job with id \(unknown)"),
             ([waiting(on: [done.id, done.id])], "dependsOn[1]: \(done.id) is listed twice"),
         ] {
             await #expect(throws: ConveyorError(.invalidInput, message)) { try await store.enqueue(jobs, limits: .none) }

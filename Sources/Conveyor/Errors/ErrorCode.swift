@@ -65,4 +65,6 @@ extension ErrorCode {
     public static let handlerError: ErrorCode = "handler_error"
     /// A job this one waited for failed or was cancelled, and this one's policy is to give up.
     public static let dependencyFailed: ErrorCode = "dependency_failed"
+    /// The jobs of a flow wait for each other in a circle, so none could ever start.
+    public static let flowCycle: ErrorCode = "flow_cycle"
 }

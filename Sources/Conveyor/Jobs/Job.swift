@@ -40,6 +40,8 @@ public struct Job: Sendable, Hashable {
     public var onDependencyFailure: DependencyFailurePolicy
     /// How many of ``dependsOn`` have not ended yet: the job is queued when this reaches 0.
     public var waitingOn: Int
+    /// The flow it belongs to, if any (`GET /api/flows/{id}`).
+    public var flow: FlowMembership?
     /// The worker that ran the latest attempt: the lease holder while running, and kept once the
     /// job settles, so a finished job still says where it ran.
     public var worker: String?
@@ -54,7 +56,7 @@ public struct Job: Sendable, Hashable {
         progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
         createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil,
         worker: String? = nil, failedAttempts: [AttemptFailure] = [], dependsOn: [JobID] = [],
-        onDependencyFailure: DependencyFailurePolicy = .cancel, waitingOn: Int = 0, sequence: Int = 1
+        onDependencyFailure: DependencyFailurePolicy = .cancel, waitingOn: Int = 0, flow: FlowMembership? = nil, sequence: Int = 1
     ) {
         self.id = id
         self.type = type
@@ -80,6 +82,7 @@ public struct Job: Sendable, Hashable {
         self.dependsOn = dependsOn
         self.onDependencyFailure = onDependencyFailure
         self.waitingOn = waitingOn
+        self.flow = flow
         self.sequence = sequence
     }
 }

@@ -153,8 +153,8 @@ extension ConveyorRuntime {
         }
         let runAt = options.runAt ?? now.addingTimeInterval(options.delay?.seconds ?? 0)
         return NewJob(
-            type: request.type, queue: queue, priority: options.priority ?? handler.options.priority, payload: request.payload,
+            id: options.jobID ?? .make(), type: request.type, queue: queue, priority: options.priority ?? handler.options.priority, payload: request.payload,
             maxAttempts: maxAttempts, timeout: timeout, owner: options.owner, dedupKey: options.dedupKey, createdAt: now,
-            runAt: max(runAt, now), dependsOn: options.dependsOn, onDependencyFailure: options.onDependencyFailure ?? .cancel)
+            runAt: max(runAt, now), dependsOn: options.dependsOn, onDependencyFailure: options.onDependencyFailure ?? .cancel, flow: options.flow)
     }
 }

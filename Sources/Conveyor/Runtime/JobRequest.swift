@@ -32,11 +32,16 @@ public struct EnqueueOptions: Sendable, Hashable {
     public var dependsOn: [JobID]
     /// What it does when one of them fails or is cancelled (default ``DependencyFailurePolicy/cancel``).
     public var onDependencyFailure: DependencyFailurePolicy?
+    /// The id the job gets, chosen by the caller so that later jobs of the same enqueue can wait
+    /// for it (``FlowPlan`` does this); `nil` for a new one.
+    public var jobID: JobID?
+    /// The flow the job belongs to (set by ``FlowPlan``).
+    public var flow: FlowMembership?
 
     public init(
         queue: String? = nil, priority: JobPriority? = nil, delay: Duration? = nil, runAt: Date? = nil,
         maxAttempts: Int? = nil, timeout: Duration? = nil, dedupKey: String? = nil, owner: String? = nil,
-        dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy? = nil
+        dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy? = nil, jobID: JobID? = nil, flow: FlowMembership? = nil
     ) {
         self.queue = queue
         self.priority = priority
@@ -48,5 +53,7 @@ public struct EnqueueOptions: Sendable, Hashable {
         self.owner = owner
         self.dependsOn = dependsOn
         self.onDependencyFailure = onDependencyFailure
+        self.jobID = jobID
+        self.flow = flow
     }
 }

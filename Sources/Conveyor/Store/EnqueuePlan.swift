@@ -52,7 +52,7 @@ public struct EnqueuePlan: Sendable {
                 do {
                     started = try JobTransitions.start(new, dependencies: dependencies, now: now)
                 } catch let error as ConveyorError where newJobs.count > 1 {
-                    throw ConveyorError(error.code, "jobs[\(index)].\(error.message)")
+                    throw ConveyorError(error.code, "jobs[\(index)]: \(error.message)")
                 }
                 results[index] = EnqueueResult(job: started, deduplicated: false)
                 if started.status == .waiting {

@@ -8,18 +8,21 @@ public struct JobFilter: Sendable, Hashable {
     /// case): how an operator finds "the job for chat -100123" among thousands. It reads every row
     /// the other filters leave, so pair it with them on a big store.
     public var search: String?
+    /// Only the jobs of this flow.
+    public var flowID: JobID?
     public var limit: Int
     public var cursor: JobID?
 
     public init(
-        status: JobStatus? = nil, type: String? = nil, queue: String? = nil, owner: String? = nil, search: String? = nil, limit: Int = 50,
-        cursor: JobID? = nil
+        status: JobStatus? = nil, type: String? = nil, queue: String? = nil, owner: String? = nil, search: String? = nil, flowID: JobID? = nil,
+        limit: Int = 50, cursor: JobID? = nil
     ) {
         self.status = status
         self.type = type
         self.queue = queue
         self.owner = owner
         self.search = search
+        self.flowID = flowID
         self.limit = limit
         self.cursor = cursor
     }

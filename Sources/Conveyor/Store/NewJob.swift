@@ -17,11 +17,14 @@ public struct NewJob: Sendable, Hashable {
     /// Jobs (already stored, or earlier in the same enqueue) this one waits for.
     public var dependsOn: [JobID]
     public var onDependencyFailure: DependencyFailurePolicy
+    /// The flow it belongs to, if any.
+    public var flow: FlowMembership?
 
     public init(
         id: JobID = .make(), type: String, queue: String = "default", priority: JobPriority = .normal, payload: Data,
         maxAttempts: Int = 3, timeout: Duration = .seconds(600), owner: String? = nil, dedupKey: String? = nil,
-        createdAt: Date = Date(), runAt: Date? = nil, dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy = .cancel
+        createdAt: Date = Date(), runAt: Date? = nil, dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy = .cancel,
+        flow: FlowMembership? = nil
     ) {
         self.id = id
         self.type = type
@@ -36,6 +39,7 @@ public struct NewJob: Sendable, Hashable {
         self.runAt = runAt ?? createdAt
         self.dependsOn = dependsOn
         self.onDependencyFailure = onDependencyFailure
+        self.flow = flow
     }
 
     /// The status it starts in once nothing holds it back.
@@ -45,6 +49,6 @@ public struct NewJob: Sendable, Hashable {
     public var job: Job {
         Job(id: id, type: type, queue: queue, status: initialStatus, priority: priority, payload: payload,
             maxAttempts: maxAttempts, owner: owner, dedupKey: dedupKey, timeout: timeout, createdAt: createdAt,
-            scheduledAt: runAt, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure)
+            scheduledAt: runAt, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, flow: flow)
     }
 }

@@ -26,7 +26,7 @@ public struct APIError: Error, Sendable, Hashable {
     /// The status a runtime or store error maps to.
     public init(_ error: ConveyorError) {
         let status: HTTPResponse.Status = switch error.code {
-        case .unknownJobType, .invalidPayload, .invalidInput: .badRequest
+        case .unknownJobType, .invalidPayload, .invalidInput, .flowCycle: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
         case .queueFull, .shuttingDown, .storeUnavailable: .serviceUnavailable

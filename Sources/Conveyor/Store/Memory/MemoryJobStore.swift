@@ -264,7 +264,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             let matching = state.jobs.values.filter { job in
                 (filter.status.map { job.status == $0 } ?? true) && (filter.type.map { job.type == $0 } ?? true)
                     && (filter.queue.map { job.queue == $0 } ?? true) && (filter.owner.map { job.owner == $0 } ?? true)
-                    && (filter.cursor.map { job.id < $0 } ?? true) && filter.searchMatches(job)
+                    && (filter.cursor.map { job.id < $0 } ?? true) && (filter.flowID.map { job.flow?.id == $0 } ?? true)
+                    && filter.searchMatches(job)
             }.sorted { $0.id > $1.id }
             let page = Array(matching.prefix(limit))
             return JobPage(jobs: page, nextCursor: matching.count > limit ? page.last?.id : nil)
