@@ -14,9 +14,6 @@ public struct Job: Sendable, Hashable {
     public var result: Data?
     /// Why the last attempt failed, if it did.
     public var error: JobFailure?
-    /// Every attempt that ended without completing, oldest first (the last one's error is also
-    /// ``error``). A user's retry starts it afresh, as it does ``attempts``.
-    public var failedAttempts: [AttemptFailure]
     /// Attempts started so far (a claim starts one; a "run again later" gives it back).
     public var attempts: Int
     public var maxAttempts: Int
@@ -34,17 +31,12 @@ public struct Job: Sendable, Hashable {
     public var finishedAt: Date?
     /// The worker's claim while running.
     public var lease: JobLease?
-    /// The jobs this one waits for (it is `waiting` until they end), in the order given.
-    public var dependsOn: [JobID]
-    /// What happens to it when one of ``dependsOn`` fails or is cancelled.
-    public var onDependencyFailure: DependencyFailurePolicy
-    /// How many of ``dependsOn`` have not ended yet: the job is queued when this reaches 0.
-    public var waitingOn: Int
-    /// The flow it belongs to, if any (`GET /api/flows/{id}`).
-    public var flow: FlowMembership?
     /// The worker that ran the latest attempt: the lease holder while running, and kept once the
     /// job settles, so a finished job still says where it ran.
     public var worker: String?
+    /// Failed attempts, dependencies and flow, `nil` when the job has none of them.
+    private var links: JobLinks?
+
     /// How many times the job's state has changed: 1 once enqueued, one more for every move
     /// after. Its events carry it, so a client hearing a job from several processes (or twice)
     /// keeps the highest and drops the rest.
@@ -78,11 +70,47 @@ public struct Job: Sendable, Hashable {
         self.finishedAt = finishedAt
         self.lease = lease
         self.worker = worker ?? lease?.workerID
-        self.failedAttempts = failedAttempts
-        self.dependsOn = dependsOn
-        self.onDependencyFailure = onDependencyFailure
-        self.waitingOn = waitingOn
-        self.flow = flow
+        self.links = JobLinks.make(JobLinks.Values(
+            failedAttempts: failedAttempts, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, waitingOn: waitingOn, flow: flow))
         self.sequence = sequence
+    }
+}
+
+extension Job {
+    /// Every attempt that ended without completing, oldest first (the last one's error is also
+    /// ``error``). A user's retry starts it afresh, as it does ``attempts``.
+    public var failedAttempts: [AttemptFailure] {
+        get { links?.values.failedAttempts ?? [] }
+        set { changeLinks { $0.failedAttempts = newValue } }
+    }
+
+    /// The jobs this one waits for (it is `waiting` until they end), in the order given.
+    public var dependsOn: [JobID] {
+        get { links?.values.dependsOn ?? [] }
+        set { changeLinks { $0.dependsOn = newValue } }
+    }
+
+    /// What happens to it when one of ``dependsOn`` fails or is cancelled.
+    public var onDependencyFailure: DependencyFailurePolicy {
+        get { links?.values.onDependencyFailure ?? .cancel }
+        set { changeLinks { $0.onDependencyFailure = newValue } }
+    }
+
+    /// How many of ``dependsOn`` have not ended yet: the job is queued when this reaches 0.
+    public var waitingOn: Int {
+        get { links?.values.waitingOn ?? 0 }
+        set { changeLinks { $0.waitingOn = newValue } }
+    }
+
+    /// The flow it belongs to, if any (`GET /api/flows/{id}`).
+    public var flow: FlowMembership? {
+        get { links?.values.flow }
+        set { changeLinks { $0.flow = newValue } }
+    }
+
+    private mutating func changeLinks(_ change: (inout JobLinks.Values) -> Void) {
+        var values = links?.values ?? .none
+        change(&values)
+        links = JobLinks.make(values)
     }
 }

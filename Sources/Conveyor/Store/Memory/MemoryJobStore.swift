@@ -184,7 +184,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             for outcome in outcomes {
                 guard let job = state.jobs[outcome.jobID], let settled = JobTransitions.settle(job, with: outcome) else { continue }
                 state.replace(job, with: settled)
-                if settled.status.isTerminal { ended.append(settled) }
+                if settled.status.isTerminal && !state.dependents.isEmpty { ended.append(settled) }
                 switch settled.status {
                 case .scheduled: state.scheduled.insert(Due(runAt: settled.scheduledAt, id: settled.id))
                 case .queued:
