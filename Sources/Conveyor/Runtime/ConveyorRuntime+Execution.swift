@@ -11,7 +11,7 @@ extension ConveyorRuntime {
             do {
                 let context = JobContext(
                     jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
-                    memory: jobMemory, tracker: tracker, dependencies: try await dependencies(of: job))
+                    memory: jobMemory, tracker: tracker, dependencies: job.dependsOn.isEmpty ? [] : try await dependencies(of: job))
                 // Without middleware the handler is called directly: one async frame less per job.
                 result = .success(
                     middleware.isEmpty
@@ -38,7 +38,6 @@ extension ConveyorRuntime {
     /// A dependency pruned meanwhile is left out; a store that cannot be read fails the attempt
     /// retryably.
     private func dependencies(of job: Job) async throws -> [DependencyResult] {
-        guard !job.dependsOn.isEmpty else { return [] }
         do {
             var results: [DependencyResult] = []
             for id in job.dependsOn {

@@ -7,12 +7,17 @@ import Foundation
 final class Interruption {
     private let source: any DispatchSourceSignal
 
-    init(jobID: String, before: @escaping @Sendable () -> Void) {
+    convenience init(jobID: String, before: @escaping @Sendable () -> Void) {
+        self.init(saying: "Interrupted; job \(jobID) goes on (conveyor status \(jobID) --watch)", before: before)
+    }
+
+    /// `saying`: what the user is told goes on without them, and how to follow it again.
+    init(saying notice: String, before: @escaping @Sendable () -> Void) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
             before()
-            FileHandle.standardError.write(Data("Interrupted; job \(jobID) goes on (conveyor status \(jobID) --watch)\n".utf8))
+            FileHandle.standardError.write(Data((notice + "\n").utf8))
             exit(130)
         }
         source.resume()
