@@ -48,7 +48,7 @@ extension PostgresJobStore {
         guard try await scalar(PostgresColumns.update(job, from: old.status), as: Int.self, on: connection) != nil else {
             throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again")
         }
-        guard job.status.isTerminal || (old.status == .running && job.status == .scheduled) else { return }
+        guard JobStateChange.isTold(from: old.status, to: job.status) else { return }
         var binds = PostgresBindings()
         binds.append(job.id.uuid)
         binds.append(job.status.rawValue)

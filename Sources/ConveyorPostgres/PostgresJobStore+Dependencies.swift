@@ -32,9 +32,6 @@ extension PostgresJobStore {
         let marked = Array(Set(waits.map(\.dependsOn.uuid)))
         try await connection.execute(
             "UPDATE conveyor_jobs SET has_dependents = true WHERE id = ANY(\(marked)::uuid[]) AND NOT has_dependents", logger: logger)
-        // A job that started cancelled ended: tell the jobs that may already wait on it.
-        let ended = jobs.filter(\.status.isTerminal)
-        try await releaseDependents(of: ended, now: Date(), on: connection)
     }
 
     /// Settles outcomes one by one, each job locked, as ``JobTransitions/settle(_:with:)`` says

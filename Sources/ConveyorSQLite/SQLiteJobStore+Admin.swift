@@ -5,29 +5,26 @@ import GRDB
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> Job {
         let origin = events.origin
-        let cancelled = try await write { db in
+        let (cancelled, released) = try await write { db in
             let job = try Self.job(id, in: db)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
-            var released = false
-            if let job {
-                try Self.write(cancelled, from: job, in: db)
-                try SQLiteEventFeed.recordEnded([(id, cancelled.status, cancelled.sequence)], origin: origin, in: db)
-                released = try Self.releaseDependents(of: [cancelled], now: now, origin: origin, in: db)
-            }
-            return (cancelled, released)
+            guard let job else { return (cancelled, false) }
+            try Self.write(cancelled, from: job, origin: origin, in: db)
+            return (cancelled, try Self.releaseDependents(of: [cancelled], now: now, origin: origin, in: db))
         }
-        if cancelled.1 { wakeup.signal() }
-        return cancelled.0
+        if released { wakeup.signal() }
+        return cancelled
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job {
+        let origin = events.origin
         let retried = try await write { db in
             let job = try Self.job(id, in: db)
             let holder = try job?.dedupScope.flatMap { scope in
                 try Row.fetchOne(db, sql: Self.dedupHolder, arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))?.id
             }
             let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
-            if let job { try Self.write(retried, from: job, in: db) }
+            if let job { try Self.write(retried, from: job, origin: origin, in: db) }
             return retried
         }
         wakeup.signal()
@@ -39,14 +36,18 @@ extension SQLiteJobStore {
             .map(SQLiteColumns.job(from:))
     }
 
-    /// Writes a moved job back over `old` and keeps the counts in step.
-    static func write(_ job: Job, from old: Job, in db: Database) throws {
+    /// Writes a moved job back over `old`, keeps the counts in step and, for a move other
+    /// processes hear of (``JobStateChange/isTold(from:to:)``), records it in the change feed.
+    static func write(_ job: Job, from old: Job, origin: String, in db: Database) throws {
         try db.cachedStatement(sql: SQLiteColumns.update).execute(arguments: SQLiteColumns.updateArguments(job, from: old.status))
         guard db.changesCount == 1 else { throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again") }
         var counts = SQLiteCounts()
         counts.move(queue: job.queue, from: old.status, to: job.status)
         if job.status == .completed || job.status == .failed, let finished = job.finishedAt { counts.finishedAt(finished) }
         try counts.write(db)
+        if JobStateChange.isTold(from: old.status, to: job.status) {
+            try SQLiteEventFeed.recordEnded([(job.id, job.status, job.sequence)], origin: origin, in: db)
+        }
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {

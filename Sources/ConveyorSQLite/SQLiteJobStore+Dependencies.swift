@@ -38,13 +38,10 @@ extension SQLiteJobStore {
         var ended: [Job] = []
         for outcome in outcomes {
             guard let job = try job(outcome.jobID, in: db), let settled = JobTransitions.settle(job, with: outcome) else { continue }
-            try write(settled, from: job, in: db)
+            try write(settled, from: job, origin: origin, in: db)
             applied.insert(settled.id)
             if settled.status == .queued { requeued = true }
             if settled.status.isTerminal { ended.append(settled) }
-            if settled.status.isTerminal || settled.status == .scheduled {
-                try SQLiteEventFeed.recordEnded([(settled.id, settled.status, settled.sequence)], origin: origin, in: db)
-            }
         }
         let released = try releaseDependents(of: ended, now: Date(), origin: origin, in: db)
         return (applied, requeued || released)
@@ -61,9 +58,8 @@ extension SQLiteJobStore {
             let ids = try Data.fetchAll(take, arguments: [dependency.id.bytes]).compactMap(JobID.init(bytes:))
             for id in ids {
                 guard let waiting = try job(id, in: db), let moved = walk.settle(waiting, after: dependency) else { continue }
-                try write(moved, from: waiting, in: db)
+                try write(moved, from: waiting, origin: origin, in: db)
                 if moved.status == .queued { ready = true }
-                if moved.status.isTerminal { try SQLiteEventFeed.recordEnded([(moved.id, moved.status, moved.sequence)], origin: origin, in: db) }
             }
         }
         return ready

@@ -151,7 +151,7 @@ extension SQLiteJobStore {
                 if let finished = row[3] as Int64? { counts.finishedAt(SQLiteColumns.date(finished)) }
                 if status == .queued { requeued = true }
                 // Ended, or waiting for a retry: other processes' clients hear of both.
-                if status.isTerminal || status == .scheduled { ended.append((id, status, row[4])) }
+                if JobStateChange.isTold(from: .running, to: status) { ended.append((id, status, row[4])) }
             }
             rest = rest.dropFirst(size)
         }
@@ -248,10 +248,9 @@ extension SQLiteJobStore {
             var ended: [Job] = []
             for job in lapsed {
                 let rescued = JobTransitions.rescue(job, now: now)
-                try Self.write(rescued, from: job, in: db)
+                try Self.write(rescued, from: job, origin: origin, in: db)
                 if rescued.status.isTerminal { ended.append(rescued) }
             }
-            try SQLiteEventFeed.recordEnded(ended.map { ($0.id, $0.status, $0.sequence) }, origin: origin, in: db)
             _ = try Self.releaseDependents(of: ended, now: now, origin: origin, in: db)
             return lapsed.count
         }

@@ -1,6 +1,12 @@
 public import Foundation
 
 extension JobStateChange {
+    /// Which moves a store tells the other processes sharing it of: a job's end, and a worker
+    /// putting it back for a retry (`job:retrying`). The one rule every store's feed follows.
+    public static func isTold(from old: JobStatus, to new: JobStatus) -> Bool {
+        new.isTerminal || (old == .running && new == .scheduled)
+    }
+
     /// A move another process told of (`status` reached at `sequence`), given the job as read
     /// back now: the job itself (with its result or error) when it has not moved since, else the
     /// move as told — a job retried since keeps its newer state to itself. A `scheduled` job
