@@ -10,7 +10,7 @@ enum PostgresColumns {
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
         started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log, \
-        depends_on, on_dependency_failure, waiting_on, flow_id, flow_key, flow_name
+        depends_on, on_dependency_failure, waiting_on, flow_id, flow_key, flow_name, batch_id, batch_callback
         """
 
     /// `job` with every column qualified by `alias`, for `UPDATE … FROM … RETURNING`.
@@ -64,6 +64,9 @@ enum PostgresColumns {
             onDependencyFailure: try row[27].decode(String?.self).flatMap(DependencyFailurePolicy.init(rawValue:)) ?? .cancel,
             waitingOn: try row[28].decode(Int.self),
             flow: try row[29].decode(UUID?.self).map { FlowMembership(id: JobID($0), key: try row[30].decode(String?.self) ?? "", name: try row[31].decode(String?.self)) },
+            batch: try row[32].decode(UUID?.self).map {
+                BatchMembership(id: JobID($0), callback: try row[33].decode(String?.self).flatMap(BatchCallbackKind.init(rawValue:)))
+            },
             sequence: try row[24].decode(Int.self))
     }
 

@@ -43,10 +43,13 @@ extension PostgresJobStore {
 
     /// Writes a moved job back over `old` (a row this transaction has locked); a job that ended,
     /// or that its worker put back for a retry, is announced to the other processes when the
-    /// transaction commits.
+    /// transaction commits; a job of a batch moves its batch's tally.
     func write(_ job: Job, from old: Job, on connection: PostgresConnection) async throws {
         guard try await scalar(PostgresColumns.update(job, from: old.status), as: Int.self, on: connection) != nil else {
             throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again")
+        }
+        if let batch = job.batch, batch.isMember, old.status.isTerminal != job.status.isTerminal {
+            try await batchJobMoved(batch.id, to: job, on: connection)
         }
         guard JobStateChange.isTold(from: old.status, to: job.status) else { return }
         var binds = PostgresBindings()

@@ -24,6 +24,7 @@ extension PostgresJobStore {
         if let owner = filter.owner { try condition("owner = ?", owner) }
         if let cursor = filter.cursor { try condition("id < ?", cursor.uuid) }
         if let flow = filter.flowID { try condition("flow_id = ?", flow.uuid) }
+        if let batch = filter.batchID { try condition("batch_id = ?", batch.uuid) }
         if let search = filter.search {
             // Lowercases ASCII letters only, as JobFilter.searchMatches does (lower() would follow the collation).
             let fold = "translate(%@, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"

@@ -26,7 +26,7 @@ extension PostgresJobStore {
         }
     }
 
-    private func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits, on connection: PostgresConnection) async throws -> [EnqueueResult] {
+    func enqueue(_ newJobs: [NewJob], limits: EnqueueLimits, on connection: PostgresConnection) async throws -> [EnqueueResult] {
         let scoped = newJobs.compactMap(\.dedupScope)
         var holders: [DedupScope: Job] = [:]
         if !scoped.isEmpty {
@@ -85,22 +85,24 @@ extension PostgresJobStore {
     }
 
     /// Writes the plan's new jobs and wakes workers when one is ready now.
-    private func insert(_ plan: EnqueuePlan, on connection: PostgresConnection) async throws -> [EnqueueResult] {
+    func insert(_ plan: EnqueuePlan, on connection: PostgresConnection) async throws -> [EnqueueResult] {
         let jobs = plan.newJobs
         guard !jobs.isEmpty else { return plan.results }
         do {
             try await connection.execute("""
-                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
+                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at,
+                    batch_id)
                 SELECT id, type, queue, state, priority, payload, max_attempts, CASE WHEN has_owner THEN owner END,
-                    CASE WHEN has_dedup THEN dedup END, timeout_ms, created_at, run_at
+                    CASE WHEN has_dedup THEN dedup END, timeout_ms, created_at, run_at, CASE WHEN in_batch THEN batch END
                 FROM unnest(\(jobs.map(\.id.uuid))::uuid[], \(jobs.map(\.type))::text[], \(jobs.map(\.queue))::text[],
                     \(jobs.map(\.status.rawValue))::text[], \(jobs.map(\.priority.rank))::int8[],
                     \(jobs.map { ByteBuffer(bytes: $0.payload) })::bytea[], \(jobs.map(\.maxAttempts))::int8[],
                     \(jobs.map { $0.owner ?? "" })::text[], \(jobs.map { $0.owner != nil })::bool[],
                     \(jobs.map { $0.dedupKey ?? "" })::text[], \(jobs.map { $0.dedupKey != nil })::bool[],
                     \(jobs.map { Int($0.timeout.milliseconds) })::int8[], \(jobs.map(\.createdAt))::timestamptz[],
-                    \(jobs.map(\.scheduledAt))::timestamptz[])
-                    AS v(id, type, queue, state, priority, payload, max_attempts, owner, has_owner, dedup, has_dedup, timeout_ms, created_at, run_at)
+                    \(jobs.map(\.scheduledAt))::timestamptz[], \(jobs.map { $0.batch != nil })::bool[], \(jobs.map { ($0.batch?.id ?? $0.id).uuid })::uuid[])
+                    AS v(id, type, queue, state, priority, payload, max_attempts, owner, has_owner, dedup, has_dedup, timeout_ms, created_at, run_at,
+                        in_batch, batch)
                 """, logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             if error.serverInfo?[.constraintName] == "conveyor_jobs_dedup" { throw PostgresRetry() }

@@ -21,6 +21,7 @@ enum PostgresSchema {
         Migration(version: "v6-workers", statements: workers),
         Migration(version: "v7-attempt-failures", statements: attemptFailures),
         Migration(version: "v8-dependencies", statements: dependencies),
+        Migration(version: "v9-batches", statements: batches),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -178,6 +179,89 @@ enum PostgresSchema {
         """,
         "CREATE INDEX conveyor_jobs_flow ON conveyor_jobs (flow_id) WHERE flow_id IS NOT NULL",
         "CREATE TABLE conveyor_job_dependencies (depends_on uuid NOT NULL, job_id uuid NOT NULL, PRIMARY KEY (depends_on, job_id))",
+    ]
+
+    /// Batches (DESIGN §12): each job keeps its batch's id, and a callback also which one it is;
+    /// `conveyor_batches` keeps each batch's ``BatchTally``, `conveyor_batch_callbacks` the callback
+    /// jobs to enqueue when due. `conveyor_batch_ended` is ``BatchTally/ended(_:at:)`` in SQL, so
+    /// a worker's turn moves the tally in its one statement: it locks the batch's row (two
+    /// processes ending the batch's last jobs take turns, and one of them finishes it), moves the
+    /// counters, and inserts the callbacks that became due; it returns more than 0 when it inserted any.
+    private static let batches = [
+        "ALTER TABLE conveyor_jobs ADD COLUMN batch_id uuid, ADD COLUMN batch_callback text",
+        "CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (batch_id, state) WHERE batch_id IS NOT NULL",
+        """
+        CREATE TABLE conveyor_batches (
+            id uuid PRIMARY KEY,
+            name text,
+            owner text,
+            total bigint NOT NULL,
+            remaining bigint NOT NULL,
+            unsuccessful bigint NOT NULL,
+            failure_seen boolean NOT NULL,
+            created_at timestamptz NOT NULL,
+            finished_at timestamptz
+        )
+        """,
+        """
+        CREATE TABLE conveyor_batch_callbacks (
+            batch_id uuid NOT NULL,
+            kind text NOT NULL,
+            job_id uuid NOT NULL,
+            type text NOT NULL,
+            queue text NOT NULL,
+            priority smallint NOT NULL,
+            payload bytea NOT NULL,
+            max_attempts integer NOT NULL,
+            timeout_ms bigint NOT NULL,
+            owner text,
+            enqueued boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (batch_id, kind)
+        )
+        """,
+        """
+        CREATE FUNCTION conveyor_batch_ended(batch uuid, states text[], at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE
+            b conveyor_batches%ROWTYPE;
+            due text[] := '{}';
+            counted text := current_setting('\(countedSetting)', true);
+            inserted integer;
+        BEGIN
+            SELECT * INTO b FROM conveyor_batches WHERE id = batch FOR UPDATE;
+            IF NOT FOUND OR b.finished_at IS NOT NULL OR cardinality(states) = 0 THEN RETURN 0; END IF;
+            b.remaining := greatest(0, b.remaining - cardinality(states));
+            b.unsuccessful := b.unsuccessful + (SELECT count(*) FROM unnest(states) s WHERE s <> 'completed');
+            IF NOT b.failure_seen AND 'failed' = ANY(states) THEN
+                b.failure_seen := true;
+                due := due || 'onFailure'::text;
+            END IF;
+            IF b.remaining = 0 THEN
+                b.finished_at := at;
+                due := due || 'onComplete'::text;
+                IF b.unsuccessful = 0 THEN due := due || 'onSuccess'::text; END IF;
+            END IF;
+            UPDATE conveyor_batches SET remaining = b.remaining, unsuccessful = b.unsuccessful, failure_seen = b.failure_seen,
+                finished_at = b.finished_at WHERE id = batch;
+            IF cardinality(due) = 0 THEN RETURN 0; END IF;
+            -- Counted here, in the shard after this connection's: a worker's turn calling this counts
+            -- its own moves in its shard's rows within the same statement, which may touch a row once.
+            PERFORM set_config('\(countedSetting)', 'on', true);
+            WITH taken AS (
+                UPDATE conveyor_batch_callbacks SET enqueued = true WHERE batch_id = batch AND kind = ANY(due) AND NOT enqueued RETURNING *
+            ), made AS (
+                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, timeout_ms, created_at, run_at,
+                    batch_id, batch_callback)
+                SELECT job_id, type, queue, 'queued', priority, payload, max_attempts, owner, timeout_ms, at, at, batch, kind FROM taken
+                RETURNING queue)
+            INSERT INTO conveyor_job_counts (queue, state, shard, n)
+            SELECT queue, 'queued', (pg_backend_pid() + 1) % 16, count(*) FROM made GROUP BY queue ORDER BY queue
+            ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+            GET DIAGNOSTICS inserted = ROW_COUNT;
+            PERFORM set_config('\(countedSetting)', coalesce(counted, ''), true);
+            RETURN inserted;
+        END
+        $$
+        """,
     ]
 
     /// The counters' trigger function: v1 created it; v2 makes it skip statements that set

@@ -101,10 +101,15 @@ struct PostgresTurn: Sendable {
                 AS v(id, worker, state, attempts_change, keeps_error, has_error, error, code, permanent, has_result, result,
                     has_run_at, run_at, has_finished, finished_at, has_progress, progress, failure)
             WHERE j.id = v.id AND \(PostgresColumns.isRunning("j")) AND j.lease_owner = v.worker AND NOT j.has_dependents
-            RETURNING j.id, j.queue, j.state, j.finished_at, j.sequence
+            RETURNING j.id, j.queue, j.state, j.finished_at, j.sequence, CASE WHEN j.batch_callback IS NULL THEN j.batch_id END AS batch_id
+        ), batched AS (
+            SELECT coalesce(sum(conveyor_batch_ended(batch_id, states, at)), 0) AS n FROM (
+                SELECT batch_id, array_agg(state) AS states, max(finished_at) AS at FROM done
+                WHERE batch_id IS NOT NULL AND state IN \(PostgresColumns.terminalStates) GROUP BY batch_id ORDER BY batch_id) ended
         ), settled AS (
-            SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) AS requeued,
-                CASE WHEN bool_or(state = 'queued') THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
+            SELECT array_agg(id) AS ids, coalesce(bool_or(state = 'queued'), false) OR (SELECT n FROM batched) > 0 AS requeued,
+                CASE WHEN bool_or(state = 'queued') OR (SELECT n FROM batched) > 0 THEN pg_notify('\(PostgresListener.channel)', '') END AS notified,
+                (SELECT n FROM batched) AS batched,
                 set_config('\(PostgresSchema.countedSetting)', 'on', true) AS counted,
                 \(PostgresFinishedNotice.send(endedIn: "done", origin: "$24::text")) AS told
             FROM done

@@ -10,7 +10,7 @@ enum SQLiteColumns {
         id, type, queue, state, priority, payload, result, error, error_permanent, attempts, max_attempts, \
         progress_percent, progress_stage, progress_message, owner, dedup_key, timeout_ms, created_at, run_at, \
         started_at, finished_at, lease_owner, lease_expires_at, error_code, sequence, attempt_log, \
-        depends_on, on_dependency_failure, waiting_on, flow_id, flow_key, flow_name
+        depends_on, on_dependency_failure, waiting_on, flow_id, flow_key, flow_name, batch_id, batch_callback
         """
 
     /// The column names of `job`, for checking a table is Conveyor's.
@@ -22,6 +22,7 @@ enum SQLiteColumns {
         "attempt_log": SQLiteSchema.attemptFailures,
         "depends_on": SQLiteSchema.dependencies, "on_dependency_failure": SQLiteSchema.dependencies, "waiting_on": SQLiteSchema.dependencies,
         "flow_id": SQLiteSchema.dependencies, "flow_key": SQLiteSchema.dependencies, "flow_name": SQLiteSchema.dependencies,
+        "batch_id": SQLiteSchema.batches, "batch_callback": SQLiteSchema.batches,
     ]
 
     static let terminalStates = "('completed', 'failed', 'cancelled')"
@@ -75,6 +76,9 @@ enum SQLiteColumns {
             dependsOn: try JobID.stored(row[26], column: "jobs.depends_on"),
             onDependencyFailure: (row[27] as String?).flatMap(DependencyFailurePolicy.init(rawValue:)) ?? .cancel, waitingOn: row[28],
             flow: (row[29] as Data?).flatMap(JobID.init(bytes:)).map { FlowMembership(id: $0, key: row[30] ?? "", name: row[31]) },
+            batch: (row[32] as Data?).flatMap(JobID.init(bytes:)).map {
+                BatchMembership(id: $0, callback: (row[33] as String?).flatMap(BatchCallbackKind.init(rawValue:)))
+            },
             sequence: row[24])
     }
 

@@ -9,8 +9,8 @@ extension SQLiteJobStore {
             let job = try Self.job(id, in: db)
             let cancelled = try JobTransitions.cancel(job, id: id, now: now)
             guard let job else { return (cancelled, false) }
-            try Self.write(cancelled, from: job, origin: origin, in: db)
-            return (cancelled, try Self.releaseDependents(of: [cancelled], now: now, origin: origin, in: db))
+            let called = try Self.write(cancelled, from: job, origin: origin, in: db)
+            return (cancelled, try Self.releaseDependents(of: [cancelled], now: now, origin: origin, in: db) || called)
         }
         if released { wakeup.signal() }
         return cancelled
@@ -24,7 +24,7 @@ extension SQLiteJobStore {
                 try Row.fetchOne(db, sql: Self.dedupHolder, arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))?.id
             }
             let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
-            if let job { try Self.write(retried, from: job, origin: origin, in: db) }
+            if let job { _ = try Self.write(retried, from: job, origin: origin, in: db) }
             return retried
         }
         wakeup.signal()
@@ -37,8 +37,9 @@ extension SQLiteJobStore {
     }
 
     /// Writes a moved job back over `old`, keeps the counts in step and, for a move other
-    /// processes hear of (``JobStateChange/isTold(from:to:)``), records it in the change feed.
-    static func write(_ job: Job, from old: Job, origin: String, in db: Database) throws {
+    /// processes hear of (``JobStateChange/isTold(from:to:)``), records it in the change feed; a job
+    /// of a batch moves its batch's tally. Returns whether that enqueued a callback.
+    static func write(_ job: Job, from old: Job, origin: String, in db: Database) throws -> Bool {
         try db.cachedStatement(sql: SQLiteColumns.update).execute(arguments: SQLiteColumns.updateArguments(job, from: old.status))
         guard db.changesCount == 1 else { throw ConveyorError(.conflict, "Job \(job.id) changed while it was being moved; try again") }
         var counts = SQLiteCounts()
@@ -48,6 +49,10 @@ extension SQLiteJobStore {
         if JobStateChange.isTold(from: old.status, to: job.status) {
             try SQLiteEventFeed.recordEnded([(job.id, job.status, job.sequence)], origin: origin, in: db)
         }
+        guard let batch = job.batch, batch.isMember, old.status.isTerminal != job.status.isTerminal else { return false }
+        if job.status.isTerminal { return try batchJobsEnded(batch.id, [job.status], at: job.finishedAt ?? Date(), origin: origin, in: db) }
+        try batchJobRestarted(batch.id, in: db)
+        return false
     }
 
     public func prune(_ policy: RetentionPolicy, now: Date) async throws -> Int {

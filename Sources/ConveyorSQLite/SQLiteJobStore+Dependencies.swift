@@ -38,9 +38,9 @@ extension SQLiteJobStore {
         var ended: [Job] = []
         for outcome in outcomes {
             guard let job = try job(outcome.jobID, in: db), let settled = JobTransitions.settle(job, with: outcome) else { continue }
-            try write(settled, from: job, origin: origin, in: db)
+            let called = try write(settled, from: job, origin: origin, in: db)
             applied.insert(settled.id)
-            if settled.status == .queued { requeued = true }
+            if settled.status == .queued || called { requeued = true }
             if settled.status.isTerminal { ended.append(settled) }
         }
         let released = try releaseDependents(of: ended, now: Date(), origin: origin, in: db)
@@ -58,8 +58,8 @@ extension SQLiteJobStore {
             let ids = try Data.fetchAll(take, arguments: [dependency.id.bytes]).compactMap(JobID.init(bytes:))
             for id in ids {
                 guard let waiting = try job(id, in: db), let moved = walk.settle(waiting, after: dependency) else { continue }
-                try write(moved, from: waiting, origin: origin, in: db)
-                if moved.status == .queued { ready = true }
+                let called = try write(moved, from: waiting, origin: origin, in: db)
+                if moved.status == .queued || called { ready = true }
             }
         }
         return ready

@@ -23,6 +23,7 @@ extension SQLiteJobStore {
         if let owner = filter.owner { conditions.append("owner = ?"); arguments += [owner] }
         if let cursor = filter.cursor { conditions.append("id < ?"); arguments += [cursor.bytes] }
         if let flow = filter.flowID { conditions.append("flow_id = ?"); arguments += [flow.bytes] }
+        if let batch = filter.batchID { conditions.append("batch_id = ?"); arguments += [batch.bytes] }
         if let search = filter.search {
             // lower() folds ASCII letters only, as JobFilter.searchMatches does.
             conditions.append("(id = ? OR instr(lower(CAST(payload AS TEXT)), lower(?)) > 0 OR instr(lower(coalesce(error, '')), lower(?)) > 0)")

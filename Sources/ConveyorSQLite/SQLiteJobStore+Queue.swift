@@ -11,39 +11,9 @@ extension SQLiteJobStore {
                 try Row.fetchOne(db.cachedStatement(sql: Self.dedupHolder), arguments: [scope.owner ?? "", scope.key]).map(SQLiteColumns.job(from:))
             }
             try plan.resolveDependencies(of: newJobs, stored: { try Self.job($0, in: db) }, now: Date())
-            try plan.checkCapacity(
-                limits,
-                waiting: { queue in
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')"),
-                        arguments: [queue]) ?? 0
-                },
-                unfinished: {
-                    try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE state NOT IN \(SQLiteColumns.terminalStates)") ?? 0
-                },
-                owned: { owner in
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT count(*) FROM jobs WHERE owner = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
-                        arguments: [owner]) ?? 0
-                })
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            try Self.checkCapacity(of: plan, limits, in: db)
             var counts = SQLiteCounts()
-            for job in plan.newJobs {
-                counts.move(queue: job.queue, from: nil, to: job.status)
-                do {
-                    try insert.execute(arguments: [
-                        job.id.bytes, job.type, job.queue, job.status.rawValue, job.priority.rank, job.payload, job.maxAttempts,
-                        job.owner, job.dedupKey, job.timeout.milliseconds, SQLiteColumns.micros(job.createdAt),
-                        SQLiteColumns.micros(job.scheduledAt),
-                    ])
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                    throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
-                }
-                if !job.dependsOn.isEmpty || job.flow != nil { try Self.recordDependencies(of: job, in: db) }
-            }
+            try Self.insert(plan.newJobs, counts: &counts, in: db)
             try Self.recordWaits(plan.waits, in: db)
             try counts.write(db)
             let ended = plan.newJobs.filter(\.status.isTerminal)
@@ -52,6 +22,47 @@ extension SQLiteJobStore {
         }
         if results.contains(where: { !$0.deduplicated }) { wakeup.signal() }
         return results
+    }
+
+    /// Throws when the plan's new jobs would pass one of `limits`, counting from the table's counters.
+    static func checkCapacity(of plan: EnqueuePlan, _ limits: EnqueueLimits, in db: Database) throws {
+        try plan.checkCapacity(
+            limits,
+            waiting: { queue in
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE queue = ? AND state IN ('queued', 'scheduled', 'waiting')"),
+                    arguments: [queue]) ?? 0
+            },
+            unfinished: {
+                try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM job_counts WHERE state NOT IN \(SQLiteColumns.terminalStates)") ?? 0
+            },
+            owned: { owner in
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM jobs WHERE owner = ? AND state NOT IN \(SQLiteColumns.terminalStates)"),
+                    arguments: [owner]) ?? 0
+            })
+    }
+
+    /// Writes new jobs, moving `counts` for each (the caller writes them).
+    static func insert(_ jobs: [Job], counts: inout SQLiteCounts, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO jobs (id, type, queue, state, priority, payload, max_attempts, owner, dedup_key, timeout_ms, created_at, run_at,
+                batch_id, batch_callback)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for job in jobs {
+            counts.move(queue: job.queue, from: nil, to: job.status)
+            do {
+                try insert.execute(arguments: [
+                    job.id.bytes, job.type, job.queue, job.status.rawValue, job.priority.rank, job.payload, job.maxAttempts,
+                    job.owner, job.dedupKey, job.timeout.milliseconds, SQLiteColumns.micros(job.createdAt),
+                    SQLiteColumns.micros(job.scheduledAt), job.batch?.id.bytes, job.batch?.callback?.rawValue,
+                ])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
+            }
+            if !job.dependsOn.isEmpty || job.flow != nil { try recordDependencies(of: job, in: db) }
+        }
     }
 
     /// The unfinished job holding a dedup key in an owner's scope (the `jobs_dedup` index's expression).
@@ -130,6 +141,7 @@ extension SQLiteJobStore {
         var requeued = false
         var ended: [(id: JobID, status: JobStatus, sequence: Int)] = []
         var counts = SQLiteCounts()
+        var batchEnds: [JobID: [JobStatus]] = [:]
         var rest = outcomes[...]
         while !rest.isEmpty {
             let size = Self.chunkSize(rest.count)
@@ -152,11 +164,17 @@ extension SQLiteJobStore {
                 if status == .queued { requeued = true }
                 // Ended, or waiting for a retry: other processes' clients hear of both.
                 if JobStateChange.isTold(from: .running, to: status) { ended.append((id, status, row[4])) }
+                // A batch's own job (not one of its callbacks) that ended moves the batch. (SQLite 3.40
+                // returns NULL for a CASE over the row in UPDATE … FROM … RETURNING: decided here.)
+                if status.isTerminal, (row[6] as String?) == nil, let batch = (row[5] as Data?).flatMap(JobID.init(bytes:)) {
+                    batchEnds[batch, default: []].append(status)
+                }
             }
             rest = rest.dropFirst(size)
         }
         try counts.write(db)
         try SQLiteEventFeed.recordEnded(ended, origin: origin, in: db)
+        for (batch, statuses) in batchEnds where try batchJobsEnded(batch, statuses, at: Date(), origin: origin, in: db) { requeued = true }
         // What the statement left: jobs others wait on (and outcomes whose lease is gone, which
         // settle(_:with:) leaves alone) go the long way, so their dependents move with them.
         let left = outcomes.filter { !applied.contains($0.jobID) }
@@ -185,7 +203,7 @@ extension SQLiteJobStore {
             sequence = sequence + 1, lease_expires_at = NULL
         FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS v
         WHERE jobs.id = v.column1 AND jobs.state = 'running' AND jobs.lease_owner = v.column2 AND jobs.has_dependents = 0
-        RETURNING id, queue, state, finished_at, sequence
+        RETURNING id, queue, state, finished_at, sequence, batch_id, batch_callback
         """
     }
 
@@ -248,7 +266,7 @@ extension SQLiteJobStore {
             var ended: [Job] = []
             for job in lapsed {
                 let rescued = JobTransitions.rescue(job, now: now)
-                try Self.write(rescued, from: job, origin: origin, in: db)
+                _ = try Self.write(rescued, from: job, origin: origin, in: db)
                 if rescued.status.isTerminal { ended.append(rescued) }
             }
             _ = try Self.releaseDependents(of: ended, now: now, origin: origin, in: db)

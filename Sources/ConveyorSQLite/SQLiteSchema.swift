@@ -12,11 +12,13 @@ enum SQLiteSchema {
         migrator.registerMigration("v5-workers", migrate: addWorkers)
         migrator.registerMigration(attemptFailures, migrate: addAttemptFailures)
         migrator.registerMigration(dependencies, migrate: addDependencies)
+        migrator.registerMigration(batches, migrate: addBatches)
         return migrator
     }()
 
     static let attemptFailures = "v6-attempt-failures"
     static let dependencies = "v7-dependencies"
+    static let batches = "v8-batches"
 
     /// Times are integer microseconds since 1970; ids are the 16 bytes of a UUIDv7, so their
     /// byte order is creation order. `state = 'waiting'` and the nullable columns leave room for
@@ -165,6 +167,42 @@ enum SQLiteSchema {
                 depends_on BLOB NOT NULL,
                 job_id BLOB NOT NULL,
                 PRIMARY KEY (depends_on, job_id)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Batches (DESIGN §12): each job keeps its batch's id, and a callback also which one it is;
+    /// `batches` keeps each batch's ``BatchTally``, moved in the transaction that ends its jobs;
+    /// `batch_callbacks` the callback jobs to enqueue when due (`enqueued` once they are).
+    private static func addBatches(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN batch_id BLOB;
+            ALTER TABLE jobs ADD COLUMN batch_callback TEXT;
+            CREATE INDEX jobs_batch ON jobs (batch_id, state) WHERE batch_id IS NOT NULL;
+            CREATE TABLE batches (
+                id BLOB PRIMARY KEY,
+                name TEXT,
+                owner TEXT,
+                total INTEGER NOT NULL,
+                remaining INTEGER NOT NULL,
+                unsuccessful INTEGER NOT NULL,
+                failure_seen INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                finished_at INTEGER
+            ) WITHOUT ROWID;
+            CREATE TABLE batch_callbacks (
+                batch_id BLOB NOT NULL,
+                kind TEXT NOT NULL,
+                job_id BLOB NOT NULL,
+                type TEXT NOT NULL,
+                queue TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                max_attempts INTEGER NOT NULL,
+                timeout_ms INTEGER NOT NULL,
+                owner TEXT,
+                enqueued INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (batch_id, kind)
             ) WITHOUT ROWID;
             """)
     }

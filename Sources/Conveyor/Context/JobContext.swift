@@ -28,6 +28,9 @@ public struct JobContext: Sendable {
     /// How each job this one waited for (`dependsOn`) ended, in the order given; empty for a job
     /// that waited for none. Typed access: ``result(of:)``.
     public let dependencies: [DependencyResult]
+    /// For a batch's callback (`onComplete`, `onSuccess`, `onFailure`): the batch as it stands when
+    /// the callback starts — its counts and which jobs failed can be read from it. `nil` otherwise.
+    public let batch: BatchSnapshot?
 
     let tracker: ProgressTracker
     private let stage: String?
@@ -36,7 +39,7 @@ public struct JobContext: Sendable {
 
     package init(
         jobID: JobID, jobType: String, attempt: Int, maxAttempts: Int, logger: Logger, memory: JobMemory,
-        tracker: ProgressTracker, dependencies: [DependencyResult] = []
+        tracker: ProgressTracker, dependencies: [DependencyResult] = [], batch: BatchSnapshot? = nil
     ) {
         self.jobID = jobID
         self.jobType = jobType
@@ -46,6 +49,7 @@ public struct JobContext: Sendable {
         self.memory = memory
         self.tracker = tracker
         self.dependencies = dependencies
+        self.batch = batch
         self.stage = nil
         self.lower = 0
         self.upper = 1
@@ -77,6 +81,7 @@ public struct JobContext: Sendable {
         memory = base.memory
         tracker = base.tracker
         dependencies = base.dependencies
+        batch = base.batch
         self.stage = stage
         self.lower = lower
         self.upper = upper

@@ -34,7 +34,7 @@ public struct Job: Sendable, Hashable {
     /// The worker that ran the latest attempt: the lease holder while running, and kept once the
     /// job settles, so a finished job still says where it ran.
     public var worker: String?
-    /// Failed attempts, dependencies and flow, `nil` when the job has none of them.
+    /// Failed attempts, dependencies, flow and batch, `nil` when the job has none of them.
     private var links: JobLinks?
 
     /// How many times the job's state has changed: 1 once enqueued, one more for every move
@@ -48,7 +48,8 @@ public struct Job: Sendable, Hashable {
         progress: JobProgress = .zero, owner: String? = nil, dedupKey: String? = nil, timeout: Duration,
         createdAt: Date, scheduledAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil,
         worker: String? = nil, failedAttempts: [AttemptFailure] = [], dependsOn: [JobID] = [],
-        onDependencyFailure: DependencyFailurePolicy = .cancel, waitingOn: Int = 0, flow: FlowMembership? = nil, sequence: Int = 1
+        onDependencyFailure: DependencyFailurePolicy = .cancel, waitingOn: Int = 0, flow: FlowMembership? = nil,
+        batch: BatchMembership? = nil, sequence: Int = 1
     ) {
         self.id = id
         self.type = type
@@ -71,7 +72,8 @@ public struct Job: Sendable, Hashable {
         self.lease = lease
         self.worker = worker ?? lease?.workerID
         self.links = JobLinks.make(JobLinks.Values(
-            failedAttempts: failedAttempts, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, waitingOn: waitingOn, flow: flow))
+            failedAttempts: failedAttempts, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, waitingOn: waitingOn, flow: flow,
+            batch: batch))
         self.sequence = sequence
     }
 }
@@ -106,6 +108,12 @@ extension Job {
     public var flow: FlowMembership? {
         get { links?.values.flow }
         set { changeLinks { $0.flow = newValue } }
+    }
+
+    /// The batch it belongs to, as one of its jobs or one of its callbacks (`GET /api/batches/{id}`).
+    public var batch: BatchMembership? {
+        get { links?.values.batch }
+        set { changeLinks { $0.batch = newValue } }
     }
 
     private mutating func changeLinks(_ change: (inout JobLinks.Values) -> Void) {

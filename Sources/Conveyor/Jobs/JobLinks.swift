@@ -1,4 +1,4 @@
-/// What most jobs lack — failed attempts, dependencies, a flow — behind one reference, so that a
+/// What most jobs lack — failed attempts, dependencies, a flow, a batch — behind one reference, so that a
 /// job without them (nearly all of them) is copied as cheaply as before they existed: the
 /// runtime and the stores copy each job several times on its way through.
 final class JobLinks: Sendable, Hashable {
@@ -8,6 +8,7 @@ final class JobLinks: Sendable, Hashable {
         var onDependencyFailure: DependencyFailurePolicy = .cancel
         var waitingOn = 0
         var flow: FlowMembership?
+        var batch: BatchMembership?
 
         static let none = Values()
     }

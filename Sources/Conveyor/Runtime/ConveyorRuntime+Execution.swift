@@ -11,7 +11,8 @@ extension ConveyorRuntime {
             do {
                 let context = JobContext(
                     jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
-                    memory: jobMemory, tracker: tracker, dependencies: job.dependsOn.isEmpty ? [] : try await dependencies(of: job))
+                    memory: jobMemory, tracker: tracker, dependencies: job.dependsOn.isEmpty ? [] : try await dependencies(of: job),
+                    batch: job.batch?.callback == nil ? nil : try await batch(calling: job))
                 // Without middleware the handler is called directly: one async frame less per job.
                 result = .success(
                     middleware.isEmpty
@@ -46,6 +47,17 @@ extension ConveyorRuntime {
             return results
         } catch {
             throw JobError.retryable("Could not read the jobs this one waited for: \(error)", code: .storeUnavailable)
+        }
+    }
+
+    /// The batch a callback job was enqueued for, read when it starts; a store that cannot be
+    /// read fails the attempt retryably.
+    private func batch(calling job: Job) async throws -> BatchSnapshot? {
+        guard let id = job.batch?.id else { return nil }
+        do {
+            return try await store.batch(id)
+        } catch {
+            throw JobError.retryable("Could not read the batch this callback is for: \(error)", code: .storeUnavailable)
         }
     }
 

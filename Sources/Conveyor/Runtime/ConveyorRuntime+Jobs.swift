@@ -116,7 +116,7 @@ extension ConveyorRuntime {
         }
     }
 
-    private func resolve(_ request: JobRequest, now: Date) throws -> NewJob {
+    func resolve(_ request: JobRequest, now: Date) throws -> NewJob {
         guard let handler = registry[request.type] else {
             throw ConveyorError(.unknownJobType, "Unknown job type \(MessageText.quoted(request.type)). Known types: \(registry.names.joined(separator: ", ")).")
         }

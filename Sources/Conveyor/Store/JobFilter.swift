@@ -10,12 +10,14 @@ public struct JobFilter: Sendable, Hashable {
     public var search: String?
     /// Only the jobs of this flow.
     public var flowID: JobID?
+    /// Only the jobs of this batch (its callbacks too).
+    public var batchID: JobID?
     public var limit: Int
     public var cursor: JobID?
 
     public init(
         status: JobStatus? = nil, type: String? = nil, queue: String? = nil, owner: String? = nil, search: String? = nil, flowID: JobID? = nil,
-        limit: Int = 50, cursor: JobID? = nil
+        batchID: JobID? = nil, limit: Int = 50, cursor: JobID? = nil
     ) {
         self.status = status
         self.type = type
@@ -23,6 +25,7 @@ public struct JobFilter: Sendable, Hashable {
         self.owner = owner
         self.search = search
         self.flowID = flowID
+        self.batchID = batchID
         self.limit = limit
         self.cursor = cursor
     }

@@ -19,12 +19,14 @@ public struct NewJob: Sendable, Hashable {
     public var onDependencyFailure: DependencyFailurePolicy
     /// The flow it belongs to, if any.
     public var flow: FlowMembership?
+    /// The batch it belongs to, if any (set by ``NewBatch``).
+    public var batch: BatchMembership?
 
     public init(
         id: JobID = .make(), type: String, queue: String = "default", priority: JobPriority = .normal, payload: Data,
         maxAttempts: Int = 3, timeout: Duration = .seconds(600), owner: String? = nil, dedupKey: String? = nil,
         createdAt: Date = Date(), runAt: Date? = nil, dependsOn: [JobID] = [], onDependencyFailure: DependencyFailurePolicy = .cancel,
-        flow: FlowMembership? = nil
+        flow: FlowMembership? = nil, batch: BatchMembership? = nil
     ) {
         self.id = id
         self.type = type
@@ -40,6 +42,7 @@ public struct NewJob: Sendable, Hashable {
         self.dependsOn = dependsOn
         self.onDependencyFailure = onDependencyFailure
         self.flow = flow
+        self.batch = batch
     }
 
     /// The status it starts in once nothing holds it back.
@@ -49,6 +52,6 @@ public struct NewJob: Sendable, Hashable {
     public var job: Job {
         Job(id: id, type: type, queue: queue, status: initialStatus, priority: priority, payload: payload,
             maxAttempts: maxAttempts, owner: owner, dedupKey: dedupKey, timeout: timeout, createdAt: createdAt,
-            scheduledAt: runAt, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, flow: flow)
+            scheduledAt: runAt, dependsOn: dependsOn, onDependencyFailure: onDependencyFailure, flow: flow, batch: batch)
     }
 }

@@ -6,13 +6,13 @@ import Synchronization
 /// The `memory:` store: everything in one process's memory, lost when it exits. For tests,
 /// demos and benchmarks; the semantics are the same as the durable stores'.
 public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, Sendable {
-    private struct Due: Comparable {
+    struct Due: Comparable {
         let runAt: Date
         let id: JobID
         static func < (a: Due, b: Due) -> Bool { (a.runAt, a.id) < (b.runAt, b.id) }
     }
 
-    private struct State {
+    struct State {
         var jobs: [JobID: Job] = [:]
         /// Per queue, one FIFO per priority rank. Entries may be stale (cancelled): skipped on read.
         var ready: [String: [Deque<JobID>]] = [:]
@@ -29,6 +29,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         var finishedTimes: Deque<Date> = []
         /// Per job, the waiting jobs to tell when it ends (each told once: the entry goes then).
         var dependents: [JobID: [JobID]] = [:]
+        var batches: [JobID: MemoryBatch] = [:]
         var rotation = 0
         /// Set by an operation that made work ready; the caller signals after the lock.
         var woke = false
@@ -54,6 +55,22 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
                 if from.isTerminal, !to.isTerminal { dedup[scope] = new.id }
             }
             if to == .completed || to == .failed, let finished = new.finishedAt { recordFinish(at: finished) }
+            if let batch = new.batch, batch.isMember, from.isTerminal != to.isTerminal {
+                if to.isTerminal { batchJobEnded(batch.id, status: to, at: new.finishedAt ?? Date()) } else { batches[batch.id]?.tally.restarted() }
+            }
+        }
+
+        /// Files a new job (counts, limits' counters, where claims find it).
+        mutating func insert(_ job: Job) {
+            jobs[job.id] = job
+            counts[job.status, default: 0] += 1
+            byQueue[job.queue, default: [:]][job.status, default: 0] += 1
+            // A job whose dependency had already failed starts (and ends) cancelled.
+            guard !job.status.isTerminal else { return }
+            pending[job.queue, default: 0] += 1
+            if let scope = job.dedupScope { dedup[scope] = job.id }
+            if let owner = job.owner { owned[owner, default: 0] += 1 }
+            if job.status == .queued { makeReady(job) } else if job.status == .scheduled { scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
         }
 
         mutating func makeReady(_ job: Job, first: Bool = false) {
@@ -105,12 +122,12 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let workers = Mutex<[String: WorkerRecord]>([:])
     private let wakeup = WakeupBroadcaster()
 
     /// Runs `body` under the lock, then wakes listeners if it made work ready.
-    private func locked<T>(_ body: (inout State) throws -> T) rethrows -> T {
+    func locked<T>(_ body: (inout State) throws -> T) rethrows -> T {
         let (value, woke) = try state.withLock { state in
             state.woke = false
             return (try body(&state), state.woke)
@@ -134,17 +151,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
                 limits, waiting: { state.pending[$0, default: 0] },
                 unfinished: { state.counts.filter { !$0.key.isTerminal }.values.reduce(0, +) }, owned: { state.owned[$0, default: 0] })
             let jobs = plan.newJobs
-            for job in jobs {
-                state.jobs[job.id] = job
-                state.counts[job.status, default: 0] += 1
-                state.byQueue[job.queue, default: [:]][job.status, default: 0] += 1
-                // A job whose dependency had already failed starts (and ends) cancelled.
-                guard !job.status.isTerminal else { continue }
-                state.pending[job.queue, default: 0] += 1
-                if let scope = job.dedupScope { state.dedup[scope] = job.id }
-                if let owner = job.owner { state.owned[owner, default: 0] += 1 }
-                if job.status == .queued { state.makeReady(job) } else if job.status == .scheduled { state.scheduled.insert(Due(runAt: job.scheduledAt, id: job.id)) }
-            }
+            for job in jobs { state.insert(job) }
             for wait in plan.waits { state.dependents[wait.dependsOn, default: []].append(wait.job) }
             if !jobs.isEmpty { state.wake() }
             return plan.results
@@ -265,6 +272,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
                 (filter.status.map { job.status == $0 } ?? true) && (filter.type.map { job.type == $0 } ?? true)
                     && (filter.queue.map { job.queue == $0 } ?? true) && (filter.owner.map { job.owner == $0 } ?? true)
                     && (filter.cursor.map { job.id < $0 } ?? true) && (filter.flowID.map { job.flow?.id == $0 } ?? true)
+                    && (filter.batchID.map { job.batch?.id == $0 } ?? true)
                     && filter.searchMatches(job)
             }.sorted { $0.id > $1.id }
             let page = Array(matching.prefix(limit))
