@@ -1,6 +1,6 @@
 public import Conveyor
 
-/// `noop`, `sleep` and `flaky`: job types for demos, tests and benchmarks. Copy this folder
+/// `noop`, `sleep`, `flaky` and `tally`: job types for demos, tests and benchmarks. Copy this folder
 /// to start a plugin of your own.
 public struct DiagnosticsPlugin: ConveyorPlugin {
     public let name = "diagnostics"
@@ -11,5 +11,6 @@ public struct DiagnosticsPlugin: ConveyorPlugin {
         registry.register(NoopHandler())
         registry.register(SleepHandler())
         registry.register(FlakyHandler())
+        registry.register(TallyHandler())
     }
 }

@@ -44,6 +44,10 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// The flow it belongs to and its key there; `null` for a job of no flow.
     public var flowId: String?
     public var flowKey: String?
+    /// The batch it belongs to, and for a batch's callback which one (`onComplete`, …); `null`
+    /// for a job of no batch, and `batchCallback` `null` for the batch's own jobs.
+    public var batchId: String?
+    public var batchCallback: BatchCallbackKind?
     /// The jobs it waits (or waited) for; empty for most.
     public var dependsOn: [JobID]
     /// What it does when one of them fails: `cancel` or `run`.
@@ -78,13 +82,16 @@ public struct JobResource: Codable, Sendable, Hashable {
         dependsOn = job.dependsOn
         flowId = job.flow?.id.description
         flowKey = job.flow?.key
+        batchId = job.batch?.id.description
+        batchCallback = job.batch?.callback
         onDependencyFailure = job.onDependencyFailure
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
-        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, flowId, flowKey, dependsOn, onDependencyFailure, deduplicated
+        case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, flowId, flowKey, batchId, batchCallback, dependsOn, onDependencyFailure
+        case deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -111,6 +118,8 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(errors, forKey: .errors)
         try c.encode(flowId, forKey: .flowId)
         try c.encode(flowKey, forKey: .flowKey)
+        try c.encode(batchId, forKey: .batchId)
+        try c.encode(batchCallback, forKey: .batchCallback)
         try c.encode(dependsOn, forKey: .dependsOn)
         try c.encode(onDependencyFailure, forKey: .onDependencyFailure)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)

@@ -127,6 +127,7 @@ public final class ConveyorServer: Sendable {
         if let rateLimiter { api.add(middleware: RateLimitMiddleware(limiter: rateLimiter)) }
         addJobRoutes(to: api)
         addFlowRoutes(to: api)
+        addBatchRoutes(to: api)
         addQueueRoutes(to: api)
         addInfoRoutes(to: api)
         addDeadLetterRoutes(to: api)

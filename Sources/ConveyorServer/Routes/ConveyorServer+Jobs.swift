@@ -43,14 +43,23 @@ extension ConveyorServer {
 
     /// Enqueues for `identity`: refused while draining, and for a type only admins may run.
     func enqueue(_ requests: [JobRequest], as identity: Identity) async throws -> [EnqueueResult] {
+        try await admitting(requests, as: identity) { try await runtime.enqueue(requests) }
+    }
+
+    /// Runs `enqueue` unless the server is draining or `requests` (named as `place(i)` says) hold a
+    /// type only admins may run or another user's job to wait for; a full queue or store comes
+    /// out as 503 and a user over their limit as 429, each with `Retry-After`.
+    func admitting<T>(
+        _ requests: [JobRequest], as identity: Identity, place: (Int) -> String? = { _ in nil }, _ enqueue: () async throws -> T
+    ) async throws -> T {
         guard !isDraining else { throw APIError.shuttingDown }
         if !identity.isAdmin, let (index, request) = requests.enumerated().first(where: { configuration.adminOnlyTypes.contains($0.element.type) }) {
-            let place = requests.count > 1 ? "jobs[\(index)].type" : "type"
+            let place = place(index).map { "\($0).type" } ?? (requests.count > 1 ? "jobs[\(index)].type" : "type")
             throw APIError(.forbidden, "admin_only_type", "\(place): only admins may enqueue \(MessageText.quoted(request.type)) jobs on this server (CONVEYOR_ADMIN_ONLY_TYPES)")
         }
         if !identity.isAdmin { try await checkDependencies(of: requests, belongTo: identity) }
         do {
-            return try await runtime.enqueue(requests)
+            return try await enqueue()
         } catch let error as ConveyorError where error.code == .queueFull {
             throw APIError(.serviceUnavailable, error.code.rawValue, error.message, headers: [.retryAfter: "5"])
         } catch let error as ConveyorError where error.code == .tooManyJobs {
