@@ -15,7 +15,7 @@ public struct ConveyorCommand: AsyncParsableCommand {
         version: ConveyorVersion.current,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, CancelCommand.self, RetryCommand.self,
-            QueueCommand.self, QueueCommand.Resume.self, WorkersCommand.self, FlowCommand.self,
+            QueueCommand.self, QueueCommand.Resume.self, WorkersCommand.self, FlowCommand.self, BatchCommand.self,
             DeadLetterCommand.self, MemoryCommand.self, HealthCommand.self, CleanCommand.self, MigrateCommand.self, TokenCommand.self,
             BenchCommand.self,
         ])
