@@ -21,6 +21,14 @@ struct PostgresProcessTests {
         job.lease?.workerID.split(separator: "-").dropLast().last == "\(process.process.processIdentifier)"
     }
 
+    @Test("kill -9 mid-flow and mid-batch: every node ends in order, every callback exactly once")
+    func crashMidFlowAndBatch() async throws {
+        guard let url = try await PostgresTestServer.freshDatabase() else { return }
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        try await OrchestrationCrash.run(store, storeURL: url)
+        try await store.close()
+    }
+
     @Test("two workers share the work; one killed with SIGKILL loses nothing and its jobs re-run within a few lease lengths")
     func killedWorker() async throws {
         guard let url = try await PostgresTestServer.freshDatabase() else { return }

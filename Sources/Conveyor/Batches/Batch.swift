@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// var batch = Batch(name: "newsletter")
-/// for address in addresses { try batch.add(EmailHandler.self, EmailMessage(to: address, …)) }
+/// for address in addresses { try batch.add(EmailHandler.self, EmailRequest(to: [address], subject: "News", text: "Hello")) }
 /// try batch.on(.onComplete, Report.self, ReportRequest(list: "newsletter"))
 /// let started = try await runtime.enqueue(batch)
 /// ```

@@ -1,0 +1,18 @@
+import Conveyor
+import ConveyorSQLite
+import Foundation
+import TestSupport
+import Testing
+
+/// Flows and batches when the worker running them is killed with SIGKILL: every job still ends,
+/// in dependency order, and every callback is enqueued exactly once.
+@Suite("SQLite store: flows and batches through a crash")
+struct SQLiteOrchestrationCrashTests {
+    @Test("kill -9 mid-flow and mid-batch: every node ends in order, every callback exactly once")
+    func crashMidFlowAndBatch() async throws {
+        let path = try TemporaryDirectory().path("jobs.db")
+        let store = try SQLiteJobStore(path: path)
+        try await OrchestrationCrash.run(store, storeURL: "sqlite:\(path)")
+        try await store.close()
+    }
+}
