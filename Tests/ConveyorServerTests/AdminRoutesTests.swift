@@ -91,6 +91,6 @@ struct AdminRoutesTests {
 
         let handlers = try await server.request("GET", "/api/handlers", token: server.alice).json
         let names = (handlers["handlers"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["flaky", "noop", "sleep"])
+        #expect(names == ["flaky", "noop", "sleep", "tally"])
     }
 }

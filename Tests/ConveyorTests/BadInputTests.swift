@@ -15,7 +15,7 @@ struct BadInputTests {
         try await withRuntime { runtime in
             let refused = await error { try await runtime.enqueue(JobRequest(type: "nope", payload: payload("{}"))) }
             #expect(refused?.code == .unknownJobType)
-            #expect(refused?.message == "Unknown job type 'nope'. Known types: flaky, noop, sleep.")
+            #expect(refused?.message == "Unknown job type 'nope'. Known types: flaky, noop, sleep, tally.")
         }
     }
 

@@ -55,10 +55,10 @@ struct DiagnosticsTests {
         }
     }
 
-    @Test("the plugin registers noop, sleep and flaky")
+    @Test("the plugin registers noop, sleep, flaky and tally")
     func registry() {
         let registry = HandlerRegistry(plugins: [DiagnosticsPlugin()])
-        #expect(registry.names == ["flaky", "noop", "sleep"])
+        #expect(registry.names == ["flaky", "noop", "sleep", "tally"])
         #expect(registry.descriptions.allSatisfy { $0.plugin == "diagnostics" && $0.kind == "handler" })
     }
 }

@@ -14,10 +14,12 @@ extension ConveyorRuntime {
                     memory: jobMemory, tracker: tracker, dependencies: job.dependsOn.isEmpty ? [] : try await dependencies(of: job),
                     batch: job.batch?.callback == nil ? nil : try await batch(calling: job))
                 // Without middleware the handler is called directly: one async frame less per job.
-                result = .success(
-                    middleware.isEmpty
-                        ? try await handler.run(job.payload, context)
-                        : try await middleware.run(job, context: context) { try await handler.run(job.payload, context) })
+                if middleware.isEmpty {
+                    result = .success(try await handler.run(job.payload, context))
+                } else {
+                    await enqueueHooks.wait(for: job.id)
+                    result = .success(try await middleware.run(job, context: context) { try await handler.run(job.payload, context) })
+                }
             } catch {
                 result = .failure(error)
             }

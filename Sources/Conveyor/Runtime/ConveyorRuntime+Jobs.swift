@@ -27,6 +27,8 @@ extension ConveyorRuntime {
         let announcing = bus.hasSubscribers
         let ids = jobs.map(\.id)
         if announcing { announcements.hold(ids) }
+        if !middleware.isEmpty { enqueueHooks.hold(ids) }
+        defer { if !middleware.isEmpty { enqueueHooks.release(ids) } }
         let results: [EnqueueResult]
         do {
             results = try await store.enqueue(jobs, limits: configuration.enqueueLimits)

@@ -19,6 +19,7 @@ public final class ConveyorRuntime: Service, Sendable {
     let bus = EventBus()
     /// Orders a new job's events behind its enqueue's announcement.
     let announcements = JobAnnouncements()
+    let enqueueHooks = EnqueueHookGate()
     let logger: Logger
     let coordinator = Mutex(Coordinator())
 
