@@ -85,14 +85,8 @@ extension PostgresJobStore {
 
     /// Enqueues the callbacks of batch `id` in `due` (those of a batch finished as it was made).
     private func enqueueCallbacks(_ due: [BatchCallbackKind], of id: JobID, at date: Date, on connection: PostgresConnection) async throws {
-        try await connection.execute("""
-            WITH taken AS (
-                UPDATE conveyor_batch_callbacks SET enqueued = true
-                WHERE batch_id = \(id.uuid) AND kind = ANY(\(due.map(\.rawValue))::text[]) AND NOT enqueued RETURNING *)
-            INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, timeout_ms, created_at, run_at,
-                batch_id, batch_callback)
-            SELECT job_id, type, queue, 'queued', priority, payload, max_attempts, owner, timeout_ms, \(date), \(date), batch_id, kind FROM taken
-            """, logger: logger)
+        _ = try await scalar(
+            "SELECT conveyor_batch_enqueue(\(id.uuid), \(due.map(\.rawValue))::text[], \(date))", as: Int.self, on: connection)
         try await notifyReady(on: connection)
     }
 }

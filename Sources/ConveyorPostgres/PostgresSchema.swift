@@ -186,7 +186,8 @@ enum PostgresSchema {
     /// jobs to enqueue when due. `conveyor_batch_ended` is ``BatchTally/ended(_:at:)`` in SQL, so
     /// a worker's turn moves the tally in its one statement: it locks the batch's row (two
     /// processes ending the batch's last jobs take turns, and one of them finishes it), moves the
-    /// counters, and inserts the callbacks that became due; it returns more than 0 when it inserted any.
+    /// counters, and inserts the callbacks that became due with `conveyor_batch_enqueue` (each once:
+    /// it takes only those not enqueued yet); both return more than 0 when they inserted any.
     private static let batches = [
         "ALTER TABLE conveyor_jobs ADD COLUMN batch_id uuid, ADD COLUMN batch_callback text",
         "CREATE INDEX conveyor_jobs_batch ON conveyor_jobs (batch_id, state) WHERE batch_id IS NOT NULL",
@@ -220,12 +221,36 @@ enum PostgresSchema {
         )
         """,
         """
+        CREATE FUNCTION conveyor_batch_enqueue(batch uuid, due text[], at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE
+            counted text := current_setting('\(countedSetting)', true);
+            queues integer;
+        BEGIN
+            IF cardinality(due) = 0 THEN RETURN 0; END IF;
+            -- Counted here, in the shard after this connection's: a worker's turn calling this counts
+            -- its own moves in its shard's rows within the same statement, which may touch a row once.
+            PERFORM set_config('\(countedSetting)', 'on', true);
+            WITH taken AS (
+                UPDATE conveyor_batch_callbacks SET enqueued = true WHERE batch_id = batch AND kind = ANY(due) AND NOT enqueued RETURNING *
+            ), made AS (
+                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, timeout_ms, created_at, run_at,
+                    batch_id, batch_callback)
+                SELECT job_id, type, queue, 'queued', priority, payload, max_attempts, owner, timeout_ms, at, at, batch, kind FROM taken
+                RETURNING queue)
+            INSERT INTO conveyor_job_counts (queue, state, shard, n)
+            SELECT queue, 'queued', (pg_backend_pid() + 1) % 16, count(*) FROM made GROUP BY queue ORDER BY queue
+            ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
+            GET DIAGNOSTICS queues = ROW_COUNT;
+            PERFORM set_config('\(countedSetting)', coalesce(counted, ''), true);
+            RETURN queues;
+        END
+        $$
+        """,
+        """
         CREATE FUNCTION conveyor_batch_ended(batch uuid, states text[], at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
         DECLARE
             b conveyor_batches%ROWTYPE;
             due text[] := '{}';
-            counted text := current_setting('\(countedSetting)', true);
-            inserted integer;
         BEGIN
             SELECT * INTO b FROM conveyor_batches WHERE id = batch FOR UPDATE;
             IF NOT FOUND OR b.finished_at IS NOT NULL OR cardinality(states) = 0 THEN RETURN 0; END IF;
@@ -242,23 +267,7 @@ enum PostgresSchema {
             END IF;
             UPDATE conveyor_batches SET remaining = b.remaining, unsuccessful = b.unsuccessful, failure_seen = b.failure_seen,
                 finished_at = b.finished_at WHERE id = batch;
-            IF cardinality(due) = 0 THEN RETURN 0; END IF;
-            -- Counted here, in the shard after this connection's: a worker's turn calling this counts
-            -- its own moves in its shard's rows within the same statement, which may touch a row once.
-            PERFORM set_config('\(countedSetting)', 'on', true);
-            WITH taken AS (
-                UPDATE conveyor_batch_callbacks SET enqueued = true WHERE batch_id = batch AND kind = ANY(due) AND NOT enqueued RETURNING *
-            ), made AS (
-                INSERT INTO conveyor_jobs (id, type, queue, state, priority, payload, max_attempts, owner, timeout_ms, created_at, run_at,
-                    batch_id, batch_callback)
-                SELECT job_id, type, queue, 'queued', priority, payload, max_attempts, owner, timeout_ms, at, at, batch, kind FROM taken
-                RETURNING queue)
-            INSERT INTO conveyor_job_counts (queue, state, shard, n)
-            SELECT queue, 'queued', (pg_backend_pid() + 1) % 16, count(*) FROM made GROUP BY queue ORDER BY queue
-            ON CONFLICT (queue, state, shard) DO UPDATE SET n = conveyor_job_counts.n + excluded.n;
-            GET DIAGNOSTICS inserted = ROW_COUNT;
-            PERFORM set_config('\(countedSetting)', coalesce(counted, ''), true);
-            RETURN inserted;
+            RETURN conveyor_batch_enqueue(batch, due, at);
         END
         $$
         """,

@@ -25,7 +25,8 @@ struct FlowCommandTests {
         let flow = try await Self.post("\(server.url)/api/flows", token: server.token, body: [
             "name": "demo",
             "jobs": [
-                ["key": "fetch", "type": "sleep", "payload": ["ms": 300]],
+                // Long enough that the CLI, started after the POST, still finds it running on a loaded machine.
+                ["key": "fetch", "type": "sleep", "payload": ["ms": 1500]],
                 ["key": "report", "type": "noop", "dependsOn": ["fetch"]],
             ],
         ])

@@ -24,17 +24,12 @@ struct BatchCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try clientOptions.client()
             var (batch, data) = try await client.send("GET", "api/batches/\(batchID)", as: BatchResource.self)
-            if watch && batch.status == .running {
-                let bar = ProgressBar(enabled: !output.quiet)
-                let interruption = Interruption(saying: "Interrupted; batch \(batchID) goes on (conveyor batch show \(batchID) --watch)") { bar.finish() }
-                defer { interruption.stop() }
-                while batch.status == .running {
-                    bar.draw(percent: batch.percent, stage: "\(batch.total - batch.pending)/\(batch.total) jobs ended", message: nil)
-                    try await Task.sleep(for: .milliseconds(250))
-                    (batch, data) = try await client.send("GET", "api/batches/\(batchID)", as: BatchResource.self)
-                }
-                bar.draw(percent: batch.percent, stage: "\(batch.total)/\(batch.total) jobs ended", message: nil)
-                bar.finish()
+            if watch {
+                let poller = ResourcePoller<BatchResource>(
+                    client: client, path: "api/batches/\(batchID)", drawsProgress: !output.quiet, isRunning: { $0.status == .running },
+                    progress: { batch in (batch.percent, "\(batch.total - batch.pending)/\(batch.total) jobs ended") })
+                (batch, data) = try await poller.follow(
+                    from: (batch, data), interrupted: "Interrupted; batch \(batchID) goes on (conveyor batch show \(batchID) --watch)")
             }
             if output.json {
                 Printing.json(data)

@@ -24,18 +24,12 @@ struct FlowCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try clientOptions.client()
             var (flow, data) = try await client.send("GET", "api/flows/\(flowID)", as: FlowResource.self)
-            if watch && flow.status == .running {
-                let bar = ProgressBar(enabled: !output.quiet)
-                let interruption = Interruption(saying: "Interrupted; flow \(flowID) goes on (conveyor flow show \(flowID) --watch)") { bar.finish() }
-                defer { interruption.stop() }
-                while flow.status == .running {
-                    let finished = flow.jobs.filter { $0.job.status.isTerminal }.count
-                    bar.draw(percent: flow.percent, stage: "\(finished)/\(flow.jobs.count) jobs ended", message: nil)
-                    try await Task.sleep(for: .milliseconds(250))
-                    (flow, data) = try await client.send("GET", "api/flows/\(flowID)", as: FlowResource.self)
-                }
-                bar.draw(percent: flow.percent, stage: "\(flow.jobs.count)/\(flow.jobs.count) jobs ended", message: nil)
-                bar.finish()
+            if watch {
+                let poller = ResourcePoller<FlowResource>(
+                    client: client, path: "api/flows/\(flowID)", drawsProgress: !output.quiet, isRunning: { $0.status == .running },
+                    progress: { flow in (flow.percent, "\(flow.jobs.filter { $0.job.status.isTerminal }.count)/\(flow.jobs.count) jobs ended") })
+                (flow, data) = try await poller.follow(
+                    from: (flow, data), interrupted: "Interrupted; flow \(flowID) goes on (conveyor flow show \(flowID) --watch)")
             }
             if output.json {
                 Printing.json(data)
