@@ -45,7 +45,8 @@ struct OpenAPIConformanceTests {
     @Test("the document is there and names every schema checked below")
     func documentLoads() {
         for name in ["Job", "EnqueuedJob", "JobList", "JobRequest", "QueueStats", "QueueState", "MemoryStats", "Error", "Health",
-            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription", "WorkerList", "Worker", "JobRetryingMessage"] {
+            "JobProgressMessage", "JobFinishedMessage", "WebSocketError", "WebSocketSubscription", "Handler", "PayloadDescription", "WorkerList", "Worker", "JobRetryingMessage",
+            "FlowProgressMessage", "BatchProgressMessage"] {
             #expect(Self.schemas[name] != nil, "no schema \(name)")
         }
     }
@@ -123,6 +124,14 @@ struct OpenAPIConformanceTests {
         try Self.check(JobFinishedMessage(JobStateChange(Self.job(.completed))), against: "JobFinishedMessage")
         try Self.check(WebSocketErrorMessage(code: "bad_message", message: "topic: must be job, queue or memory"), against: "WebSocketError")
         try Self.check(WebSocketSubscription.subscribe(job: job.id.description), against: "WebSocketSubscription")
+        try Self.check(WebSocketSubscription.subscribe(flow: job.id.description), against: "WebSocketSubscription")
+        try Self.check(WebSocketSubscription.subscribe(batch: job.id.description), against: "WebSocketSubscription")
+        let flow = try #require(FlowSnapshot(id: job.id, jobs: [Self.job(.completed)].map { var j = $0; j.flow = FlowMembership(id: job.id, key: "a", name: nil); return j }))
+        try Self.check(FlowProgressMessage(flow), against: "FlowProgressMessage")
+        #expect(FlowProgressMessage(flow).type == "flow:finished")
+        let batch = BatchSnapshot(id: job.id, name: nil, owner: "alice", total: 2, counts: [.completed: 1], callbacks: [.onComplete: nil], createdAt: Self.now, finishedAt: nil)
+        try Self.check(BatchProgressMessage(batch), against: "BatchProgressMessage")
+        #expect(BatchProgressMessage(batch).type == "batch:progress" && BatchProgressMessage(batch).pending == 1)
         let finished = JobFinishedMessage(JobStateChange(job))
         #expect(try APICoding.decoder.decode(WebSocketMessageKind.self, from: APICoding.encoder.encode(finished)).type == "job:finished")
         #expect(try APICoding.decoder.decode(JobFinishedMessage.self, from: APICoding.encoder.encode(finished)) == finished)

@@ -132,6 +132,79 @@ struct WebSocketTests {
         #expect(try await socket.waitUntilClosed() == "goingAway")
     }
 
+    @Test("topic flow: progress as the chain moves, then flow:finished once")
+    func flowProgressThenFinished() async throws {
+        let server = try await TestServer.start()
+        defer { Task { try? await server.stop() } }
+        let created = try await server.request("POST", "/api/flows", token: server.alice, body: [
+            "chain": [["type": "sleep", "payload": ["ms": 300]], ["type": "sleep", "payload": ["ms": 300]], ["type": "noop"]],
+        ])
+        let id = try #require(created.json["id"] as? String)
+        let socket = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(server.alice)")
+        defer { socket.close() }
+        socket.send(#"{"type":"subscribe","topic":"flow","flowId":"\#(id)"}"#)
+        let finished = try await socket.next(timeout: .seconds(15)) { $0["type"] as? String == "flow:finished" }
+        #expect(finished["flowId"] as? String == id && finished["status"] as? String == "completed" && finished["percent"] as? Double == 100)
+        #expect((finished["counts"] as? [String: Any])?["completed"] as? Int == 3)
+        let progress = socket.messages.filter { $0["type"] as? String == "flow:progress" }
+        let percents = progress.compactMap { $0["percent"] as? Double }
+        #expect(!percents.isEmpty && percents == percents.sorted(), "\(socket.messages)")
+        #expect(percents.contains { $0 > 0 && $0 < 100 }, "a step of the chain was reported between start and end: \(percents)")
+
+        // Following a finished flow says so at once, and only once.
+        let late = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(server.alice)")
+        defer { late.close() }
+        late.send(#"{"type":"subscribe","topic":"flow","flowId":"\#(id)"}"#)
+        try await late.next { $0["type"] as? String == "flow:finished" }
+        _ = try await server.enqueue(["type": "noop"], as: server.alice)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(late.messages.filter { $0["type"] as? String == "flow:finished" }.count == 1)
+        #expect(socket.messages.filter { $0["type"] as? String == "flow:finished" }.count == 1)
+    }
+
+    @Test("topic batch: progress while jobs end, then batch:finished with the callback's id")
+    func batchProgressThenFinished() async throws {
+        let server = try await TestServer.start()
+        defer { Task { try? await server.stop() } }
+        let created = try await server.request("POST", "/api/batches", token: server.alice, body: [
+            "jobs": (1...4).map { ["type": "sleep", "payload": ["ms": 150 * $0]] }, "onComplete": ["type": "noop"],
+        ])
+        let id = try #require(created.json["id"] as? String)
+        let socket = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(server.alice)")
+        defer { socket.close() }
+        socket.send(#"{"type":"subscribe","topic":"batch","batchId":"\#(id)"}"#)
+        try await socket.next { $0["type"] as? String == "subscribed" && $0["topic"] as? String == "batch" && $0["batchId"] as? String == id }
+        let finished = try await socket.next(timeout: .seconds(15)) { $0["type"] as? String == "batch:finished" }
+        #expect(finished["batchId"] as? String == id && finished["completed"] as? Int == 4 && finished["pending"] as? Int == 0)
+        #expect((finished["callbacks"] as? [String: Any])?["onComplete"] is String, "\(finished)")
+        let pending = socket.messages.filter { $0["type"] as? String == "batch:progress" }.compactMap { $0["pending"] as? Int }
+        #expect(!pending.isEmpty && pending == pending.sorted(by: >), "\(socket.messages)")
+    }
+
+    @Test("topics flow and batch: ids are checked, someone else's is refused")
+    func flowAndBatchRefusals() async throws {
+        let server = try await TestServer.start(runWorkers: false)
+        defer { Task { try? await server.stop() } }
+        let bobsFlow = try #require(try await server.request("POST", "/api/flows", token: server.bob, body: ["chain": [["type": "noop"]]]).json["id"] as? String)
+        let bobsBatch = try #require(try await server.request("POST", "/api/batches", token: server.bob, body: ["jobs": [["type": "noop"]]]).json["id"] as? String)
+        let socket = WebSocketProbe(url: "ws://127.0.0.1:\(server.port)/ws?token=\(server.alice)")
+        defer { socket.close() }
+        let cases: [(String, String, String)] = [
+            (#"{"type":"subscribe","topic":"flow"}"#, "invalid_message", "flowId: is required"),
+            (#"{"type":"subscribe","topic":"batch","batchId":"x"}"#, "invalid_message", "batchId: 'x'"),
+            (#"{"type":"subscribe","topic":"flow","flowId":"\#(JobID.make())"}"#, "not_found", "No flow"),
+            (#"{"type":"subscribe","topic":"flow","flowId":"\#(bobsFlow)"}"#, "forbidden", "another user"),
+            (#"{"type":"subscribe","topic":"batch","batchId":"\#(bobsBatch)"}"#, "forbidden", "another user"),
+        ]
+        for (index, (text, code, message)) in cases.enumerated() {
+            socket.send(text)
+            let errors = try await waitForErrors(socket, count: index + 1)
+            #expect(errors.last?["code"] as? String == code, "\(text)")
+            #expect((errors.last?["message"] as? String)?.contains(message) == true, "\(text): \(errors.last ?? [:])")
+        }
+        #expect(!socket.messages.contains { ($0["type"] as? String)?.hasPrefix("flow:") == true || ($0["type"] as? String)?.hasPrefix("batch:") == true })
+    }
+
     private func waitForErrors(_ socket: WebSocketProbe, count: Int) async throws -> [[String: Any]] {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

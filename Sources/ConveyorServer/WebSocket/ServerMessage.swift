@@ -19,10 +19,12 @@ enum ServerMessage {
     static func memoryStats(_ stats: MemoryBudgetStats) -> String { encode(Tagged(type: "memory:stats", body: stats)) }
     static func error(_ problem: WebSocketProblem) -> String { encode(WebSocketErrorMessage(code: problem.code, message: problem.message)) }
 
-    static func subscribed(_ topic: String, jobID: String?, subscribed: Bool) -> String {
-        var fields = ["type": subscribed ? "subscribed" : "unsubscribed", "topic": topic]
-        fields["jobId"] = jobID
-        return encode(fields)
+    static func flow(_ flow: FlowSnapshot) -> String { encode(FlowProgressMessage(flow)) }
+    static func batch(_ batch: BatchSnapshot) -> String { encode(BatchProgressMessage(batch)) }
+
+    /// `subscribed`/`unsubscribed` with the topic and the id fields it was asked with (`jobId`, …).
+    static func subscribed(_ topic: String, ids: [String: String] = [:], subscribed: Bool) -> String {
+        encode(ids.merging(["type": subscribed ? "subscribed" : "unsubscribed", "topic": topic]) { _, new in new })
     }
 
     static let authenticated = encode(["type": "authenticated"])

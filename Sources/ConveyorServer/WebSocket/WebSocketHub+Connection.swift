@@ -47,6 +47,10 @@ extension WebSocketHub {
                 state.byJob[job]?.remove(id)
                 if state.byJob[job]?.isEmpty == true { state.byJob[job] = nil }
             }
+            for group in connection.groups.keys {
+                state.byGroup[group]?.remove(id)
+                if state.byGroup[group]?.isEmpty == true { state.byGroup[group] = nil }
+            }
         }
     }
 
@@ -129,20 +133,33 @@ extension WebSocketHub {
                 $0.connections[id]?.queue = adding
                 $0.connections[id]?.sentQueueStats = nil
             }
-            send(ServerMessage.subscribed("queue", jobID: nil, subscribed: adding))
+            send(ServerMessage.subscribed("queue", subscribed: adding))
             if adding, let stats = try? await QueueStatsResource.current(runtime) { sendStats(ServerMessage.queueStats(stats), queue: true, to: id) }
         case .memory:
             state.withLock {
                 $0.connections[id]?.memory = adding
                 $0.connections[id]?.sentMemoryStats = nil
             }
-            send(ServerMessage.subscribed("memory", jobID: nil, subscribed: adding))
+            send(ServerMessage.subscribed("memory", subscribed: adding))
             if adding { sendStats(ServerMessage.memoryStats(runtime.memory.stats), queue: false, to: id) }
         case .job, nil:
             let text = message.jobID ?? ""
             guard let jobID = JobID(text) else { throw WebSocketProblem.invalid("jobId: \(MessageText.quoted(text)) is not a job id (UUID)") }
             if adding { try await subscribe(id, to: jobID, as: identity, send: send) } else { unsubscribe(id, from: jobID) }
-            if !adding { send(ServerMessage.subscribed("job", jobID: text, subscribed: false)) }
+            if !adding { send(ServerMessage.subscribed("job", ids: ["jobId": text], subscribed: false)) }
+        case .flow, .batch:
+            let flow = message.topic == .flow
+            let text = (flow ? message.flowID : message.batchID) ?? ""
+            guard let groupID = JobID(text) else {
+                throw WebSocketProblem.invalid("\(flow ? "flowId" : "batchId"): \(MessageText.quoted(text)) is not a \(flow ? "flow" : "batch") id (UUID)")
+            }
+            let group: Group = flow ? .flow(groupID) : .batch(groupID)
+            if adding {
+                try await subscribe(id, to: group, as: identity, send: send)
+            } else {
+                unsubscribe(id, from: group)
+                send(ServerMessage.subscribed(group.topic, ids: [group.idField: text], subscribed: false))
+            }
         }
     }
 
@@ -156,7 +173,7 @@ extension WebSocketHub {
             state.connections[id]?.jobs.insert(jobID)
             state.byJob[jobID, default: []].insert(id)
         }
-        send(ServerMessage.subscribed("job", jobID: jobID.description, subscribed: true))
+        send(ServerMessage.subscribed("job", ids: ["jobId": jobID.description], subscribed: true))
         guard let current = try await runtime.store.job(jobID) else { return }
         if current.status.isTerminal {
             finish(jobID) {

@@ -20,6 +20,8 @@ final class WebSocketHub: Sendable {
         var jobs: Set<JobID> = []
         var queue = false
         var memory = false
+        /// The flows and batches followed, each with the message it was sent last.
+        var groups: [Group: String] = [:]
         /// The stats this connection was sent last: a tick sends only what changed for it.
         var sentQueueStats: String?
         var sentMemoryStats: String?
@@ -30,6 +32,7 @@ final class WebSocketHub: Sendable {
         var nextID = 0
         var connections: [Int: Connection] = [:]
         var byJob: [JobID: Set<Int>] = [:]
+        var byGroup: [Group: Set<Int>] = [:]
         var closing = false
     }
 
@@ -38,12 +41,17 @@ final class WebSocketHub: Sendable {
     let tokens: TokenAuthority
     let logger: Logger
     private let events: AsyncStream<JobEvent>
+    /// Says "a job moved": the followed flows and batches are read again, at most 10 times a
+    /// second however many jobs move (a signal that comes while one is pending is folded into it).
+    let groupsMoved: AsyncStream<Void>.Continuation
+    private let groupSignals: AsyncStream<Void>
 
     init(runtime: ConveyorRuntime, tokens: TokenAuthority, logger: Logger) {
         self.runtime = runtime
         self.tokens = tokens
         self.logger = logger
         events = runtime.events()
+        (groupSignals, groupsMoved) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     var connectionCount: Int { state.withLock { $0.connections.count } }
@@ -61,11 +69,18 @@ final class WebSocketHub: Sendable {
                     await self.publishStats()
                 }
             }
+            group.addTask {
+                for await _ in self.groupSignals {
+                    await self.publishGroups()
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
         }
     }
 
     /// Sends every connection a close frame with `code` and waits (at most `timeout`) for them to go.
     func closeAll(code: WebSocketErrorCode = .goingAway, timeout: Duration = .seconds(5)) async {
+        groupsMoved.finish()
         let outboxes = state.withLock { state in
             state.closing = true
             return state.connections.values.map(\.outbox)
@@ -78,6 +93,7 @@ final class WebSocketHub: Sendable {
     // MARK: - Fan-out
 
     private func deliver(_ event: JobEvent) {
+        if case .stateChanged = event, state.withLock({ !$0.byGroup.isEmpty }) { groupsMoved.yield() }
         switch event {
         case .progress(let update):
             send(to: update.jobID) { ServerMessage.progress(update) }
