@@ -43,6 +43,16 @@ extension PostgresJobStore {
         try await statement("read a batch") { connection in try await self.batch(id, on: connection) }
     }
 
+    public func batchCounts() async throws -> [BatchStatus: Int] {
+        try await statement("count batches") { connection in
+            let rows = try await connection.query(
+                "SELECT (count(*) FILTER (WHERE finished_at IS NULL))::bigint, count(finished_at)::bigint FROM conveyor_batches", logger: self.logger)
+            var counts: [BatchStatus: Int] = [.running: 0, .finished: 0]
+            for try await (running, finished) in rows.decode((Int, Int).self) { counts = [.running: running, .finished: finished] }
+            return counts
+        }
+    }
+
     private func batch(_ id: JobID, on connection: PostgresConnection) async throws -> BatchSnapshot? {
         let rows = try await connection.query(
             "SELECT name, owner, total, created_at, finished_at FROM conveyor_batches WHERE id = \(id.uuid)", logger: logger)

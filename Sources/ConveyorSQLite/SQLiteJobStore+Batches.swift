@@ -48,6 +48,13 @@ extension SQLiteJobStore {
         try await read { db in try Self.batch(id, in: db) }
     }
 
+    public func batchCounts() async throws -> [BatchStatus: Int] {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) FILTER (WHERE finished_at IS NULL), count(finished_at) FROM batches")
+            return [.running: row?[0] ?? 0, .finished: row?[1] ?? 0]
+        }
+    }
+
     static func batch(_ id: JobID, in db: Database) throws -> BatchSnapshot? {
         guard let row = try Row.fetchOne(db, sql: "SELECT name, owner, total, created_at, finished_at FROM batches WHERE id = ?", arguments: [id.bytes]) else {
             return nil

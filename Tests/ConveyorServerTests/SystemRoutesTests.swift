@@ -32,6 +32,7 @@ struct SystemRoutesTests {
         defer { Task { try? await server.stop() } }
         let id = try await server.enqueue(["type": "noop"], as: server.alice)
         _ = try await server.waitForJob(id) { $0["status"] as? String == "completed" }
+        _ = try await server.request("POST", "/api/batches", token: server.alice, body: ["jobs": [[String: Any]]()])
         let answer = try await server.request("GET", "/metrics")
         #expect(answer.status == 200)
         #expect(answer.headers["content-type"]?.hasPrefix("text/plain") == true)
@@ -39,7 +40,7 @@ struct SystemRoutesTests {
         for line in [
             #"conveyor_jobs{queue="default",state="completed"} 1"#, #"conveyor_jobs_finished_total{type="noop",queue="default",status="completed"} 1"#,
             #"conveyor_job_duration_seconds_count{type="noop",queue="default"} 1"#, #"conveyor_queue_depth{queue="default"} 0"#, #"conveyor_memory_bytes{kind="max"} 200000000"#,
-            #"conveyor_http_requests_total{method="POST",route="/api/jobs",status="201"} 1"#, "conveyor_workers_max 4", "# HELP conveyor_jobs Jobs in the store by queue and state",
+            #"conveyor_http_requests_total{method="POST",route="/api/jobs",status="201"} 1"#, "conveyor_workers_max 4", #"conveyor_batches{state="finished"} 1"#, #"conveyor_batches{state="running"} 0"#, "# HELP conveyor_jobs Jobs in the store by queue and state",
         ] {
             #expect(text.contains(line), "\(line)")
         }

@@ -88,6 +88,7 @@ extension StoreConformanceTests {
 
         let batch = newBatch(2, callbacks: [.onComplete, .onSuccess])
         _ = try await store.enqueue(batch, limits: .none)
+        #expect(try await store.batchCounts() == [.running: 1, .finished: 1])
         _ = try await store.cancel(batch.jobs[0].id, now: Self.now)
         #expect(try await store.batch(batch.id)?.cancelled == 1)
         // Retried, it is waited for again: the batch cannot finish without it.
@@ -99,6 +100,7 @@ extension StoreConformanceTests {
         let done = try #require(try await store.batch(batch.id))
         #expect(done.status == .finished && done.completed == 2)
         #expect(Set(try await callbacks(of: batch.id, in: store).keys) == [.onComplete, .onSuccess], "every job completed in the end")
+        #expect(try await store.batchCounts() == [.running: 0, .finished: 2])
         #expect(try await store.batch(JobID.make()) == nil)
     }
 

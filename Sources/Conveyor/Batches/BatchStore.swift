@@ -7,4 +7,6 @@ public protocol BatchStore: Sendable {
     func enqueue(_ batch: NewBatch, limits: EnqueueLimits) async throws -> BatchSnapshot
     /// The batch with this id, `nil` when there is none.
     func batch(_ id: JobID) async throws -> BatchSnapshot?
+    /// How many batches are running and how many finished (every status present), for metrics.
+    func batchCounts() async throws -> [BatchStatus: Int]
 }

@@ -57,6 +57,9 @@ public final class ConveyorMetrics: Sendable {
             Gauge(label: "conveyor_queue_depth", dimensions: [("queue", queue)], factory: factory).record(counts[.queued, default: 0])
         }
         Gauge(label: "conveyor_oldest_queued_age_seconds", factory: factory).record(stats.oldestQueuedAt.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
+        for (status, count) in try await runtime.store.batchCounts() {
+            Gauge(label: "conveyor_batches", dimensions: [("state", status.rawValue)], factory: factory).record(count)
+        }
         // Every worker process sharing the store, not only this one (an API process may run none).
         let workers = try await runtime.liveWorkers()
         Gauge(label: "conveyor_workers_active", factory: factory).record(workers.reduce(0) { $0 + $1.running })
@@ -74,6 +77,7 @@ public final class ConveyorMetrics: Sendable {
     /// What each metric means, as `# HELP` lines for Prometheus and people reading `/metrics`.
     static let help: [String: String] = [
         "conveyor_jobs": "Jobs in the store by queue and state, all processes together",
+        "conveyor_batches": "Batches in the store: running (some jobs not ended) and finished",
         "conveyor_queue_depth": "Jobs ready to run (queued) by queue",
         "conveyor_oldest_queued_age_seconds": "How long the oldest ready job has waited",
         "conveyor_workers_active": "Jobs running now in every worker process sharing the store",

@@ -24,6 +24,13 @@ extension MemoryJobStore {
         locked { $0.snapshot(of: id) }
     }
 
+    public func batchCounts() async throws -> [BatchStatus: Int] {
+        locked { state in
+            let running = state.batches.values.filter { $0.tally.finishedAt == nil }.count
+            return [.running: running, .finished: state.batches.count - running]
+        }
+    }
+
     private static func checkFree(_ batch: NewBatch, in state: State) throws {
         for job in batch.jobs + batch.callbacks.values where state.jobs[job.id] != nil {
             throw ConveyorError(.conflict, "A job with id \(job.id) already exists")
