@@ -151,6 +151,58 @@ def main():
              "bulk cancel did not cancel the selected job")
         checks.append("bulk cancel with confirmation")
 
+        # A diamond flow drawn as its graph, every node turning completed; a batch's bar filling.
+        flow_id = page.eval("""api('POST', '/api/flows', {jobs: [
+            {key: 'fetch', type: 'sleep', payload: {ms: 600}},
+            {key: 'left', type: 'sleep', payload: {ms: 400}, dependsOn: ['fetch']},
+            {key: 'right', type: 'noop', dependsOn: ['fetch']},
+            {key: 'join', type: 'noop', dependsOn: ['left', 'right']}]}).then(f => f.id)""")
+        page.eval(f"(() => {{ document.getElementById('group-id').value = '{flow_id}'; document.getElementById('open-flow').click(); }})()")
+        wait(page, "document.querySelectorAll('#group-graph g.node').length === 4 && document.querySelectorAll('#group-graph path.edge').length === 4",
+             "the flow is not drawn as four nodes and four edges")
+        states = set()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            now = page.eval("[...document.querySelectorAll('#group-graph g.node')].map(g => g.dataset.key + ':' + g.dataset.state).join(',')")
+            states.add(now)
+            if all(part.endswith(':completed') for part in now.split(',')):
+                break
+            time.sleep(0.05)
+        else:
+            sys.exit(f"the flow's nodes never all turned completed: {sorted(states)}")
+        if len(states) < 2:
+            sys.exit(f"the flow's graph did not change as its jobs ran: {sorted(states)}")
+        columns = page.eval("(() => { const x = k => document.querySelector(`#group-graph g[data-key=\"${k}\"] rect`).getAttribute('x');"
+                            " return [x('fetch'), x('left'), x('right'), x('join')].map(Number); })()")
+        if not (columns[0] < columns[1] == columns[2] < columns[3]):
+            sys.exit(f"the diamond is not laid out by depth: x = {columns}")
+        wait(page, "document.getElementById('group-status').textContent === 'completed'", "the flow does not say completed")
+        checks.append(f"flow graph of 4 nodes by depth, live through {len(states)} states")
+        flow_png = screenshot.removesuffix(".png") + "-flow.png"
+        with open(flow_png, "wb") as f:
+            f.write(base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"]))
+
+        batch_id = page.eval("""api('POST', '/api/batches', {name: 'five', jobs: [1, 2, 3, 4, 5].map(n => ({type: 'sleep', payload: {ms: 200 * n}})),
+            onComplete: {type: 'noop'}}).then(b => b.id)""")
+        page.eval(f"(() => {{ document.getElementById('group-id').value = '{batch_id}'; document.getElementById('open-batch').click(); }})()")
+        wait(page, "document.getElementById('group-title').textContent.includes('five')", "the batch panel did not open")
+        ended = []
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            value = page.eval("(document.getElementById('batch-ended') || {}).textContent")
+            if value is not None and (not ended or ended[-1] != value):
+                ended.append(value)
+            if value == "5":
+                break
+            time.sleep(0.05)
+        if ended[-1:] != ["5"] or len(ended) < 3:
+            sys.exit(f"the batch's progress did not move to 5 of 5: {ended}")
+        wait(page, "document.getElementById('group-status').textContent === 'finished'"
+                   " && document.querySelector('#group-facts [data-callback]') !== null"
+                   " && parseFloat(document.querySelector('#group-bar [data-part=completed]').style.width) === 100",
+             "the finished batch does not show a full bar and its onComplete job")
+        checks.append(f"batch progress {' → '.join(ended)} of 5 with its callback")
+
         time.sleep(0.5)
         png = page.call("Page.captureScreenshot", format="png")["data"]
         with open(screenshot, "wb") as f:
