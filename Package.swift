@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "ConveyorTests",
             dependencies: [
-                "Conveyor", "ConveyorTesting", "ConveyorDiagnostics",
+                "Conveyor", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

@@ -17,12 +17,16 @@ struct BenchCommand: AsyncParsableCommand {
             a time, each timed from the enqueue call to its completion event (latencyMs). On \
             PostgreSQL a fourth phase enqueues 500 jobs one at a time through a second connection \
             pool, as another machine would, and times each until a worker starts it: the worker \
-            hears of it only through LISTEN/NOTIFY (notifyStartMs).
+            hears of it only through LISTEN/NOTIFY (notifyStartMs). With --flow instead: the same \
+            --jobs processed plain, then as one batch with an onComplete callback (batchPerSec, \
+            batchRatio), then a chain of 1000 jobs, each hop timed from a job's finish to the \
+            start of the next (chainHopMs).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "No-op jobs to enqueue and process.") var jobs = 100_000
     @Option(help: "Concurrent jobs (1…1024).") var workers = 64
+    @Flag(help: "Measure batches and chains against plain jobs instead.") var flow = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
@@ -34,14 +38,24 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "conveyor.bench")
         logger.logLevel = .warning
         let url = StoreOptions.url(in: try await storeOptions.settings())
-        let report = try await StoreOptions.withStore(url) { store in try await measure(store, url: url, logger: logger) }
+        if flow {
+            let report = try await StoreOptions.withStore(url) { store in
+                try await FlowBench(store: store, jobs: jobs, workers: workers, logger: logger).measure(store: StoreOptions.safeDescription(url))
+            }
+            try print(report, table: report.table)
+        } else {
+            let report = try await StoreOptions.withStore(url) { store in try await measure(store, url: url, logger: logger) }
+            try print(report, table: report.table)
+        }
+    }
 
+    private func print(_ report: some Encodable, table: String) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             Printing.line(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            Printing.line(report.table)
+            Printing.line(table)
         }
     }
 
@@ -92,8 +106,8 @@ struct BenchCommand: AsyncParsableCommand {
         return BenchReport(
             store: StoreOptions.safeDescription(url), jobs: jobs, workers: workers,
             enqueuePerSec: Int(Double(jobs) / enqueueSeconds), processPerSec: Int(Double(jobs) / processSeconds),
-            latencyMs: .init(p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)),
-            notifyStartMs: notifyLatencies.map { .init(p50: percentile($0, 0.50), p99: percentile($0, 0.99)) })
+            latencyMs: .init(p50: Self.percentile(latencies, 0.50), p99: Self.percentile(latencies, 0.99)),
+            notifyStartMs: notifyLatencies.map { .init(p50: Self.percentile($0, 0.50), p99: Self.percentile($0, 0.99)) })
     }
 
     /// Enqueue through `other` (its own connections), until `runtime` reports the job running.
@@ -112,7 +126,7 @@ struct BenchCommand: AsyncParsableCommand {
         return latencies.sorted()
     }
 
-    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         return (value * 1000).rounded() / 1000

@@ -29,6 +29,14 @@ struct PostgresProcessTests {
         try await store.close()
     }
 
+    @Test("two worker processes: a diamond and a fan-in of 500 run in dependency order; a failure cancels what is below it")
+    func dependencyOrderAcrossProcesses() async throws {
+        guard let url = try await PostgresTestServer.freshDatabase() else { return }
+        let store = try await PostgresJobStore.connect(PostgresStoreOptions(url: url))
+        try await OrchestrationOrder.runWithWorkers(store, storeURL: url)
+        try await store.close()
+    }
+
     @Test("two workers share the work; one killed with SIGKILL loses nothing and its jobs re-run within a few lease lengths")
     func killedWorker() async throws {
         guard let url = try await PostgresTestServer.freshDatabase() else { return }

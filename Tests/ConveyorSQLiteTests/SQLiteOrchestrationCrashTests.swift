@@ -15,4 +15,12 @@ struct SQLiteOrchestrationCrashTests {
         try await OrchestrationCrash.run(store, storeURL: "sqlite:\(path)")
         try await store.close()
     }
+
+    @Test("two worker processes: a diamond and a fan-in of 500 run in dependency order; a failure cancels what is below it")
+    func dependencyOrderAcrossProcesses() async throws {
+        let path = try TemporaryDirectory().path("jobs.db")
+        let store = try SQLiteJobStore(path: path)
+        try await OrchestrationOrder.runWithWorkers(store, storeURL: "sqlite:\(path)")
+        try await store.close()
+    }
 }
