@@ -24,15 +24,15 @@ struct FlowBench {
             }
             return { runtime in try await runtime.store.stats(now: Date()).count(.completed) - before >= jobs }
         }
-        let batched = try await seconds { runtime in
+        let batched = try await seconds { [jobs] runtime in
+            let before = try await runtime.store.stats(now: Date()).count(.completed)
             var batch = Batch(name: "bench")
             for _ in 0..<jobs { try batch.add(NoopHandler.self, .init()) }
             try batch.on(.onComplete, NoopHandler.self, .init())
-            let id = try await runtime.enqueue(batch).id
-            return { runtime in
-                guard let callback = try await runtime.batch(id)?.callbacks[.onComplete] ?? nil else { return false }
-                return try await runtime.store.job(callback)?.status == .completed
-            }
+            _ = try await runtime.enqueue(batch)
+            // The jobs and then the callback completed: read off the store's counters, as cheap as
+            // the plain run's check (reading the batch would count its jobs each time).
+            return { runtime in try await runtime.store.stats(now: Date()).count(.completed) - before >= jobs + 1 }
         }
         let hops = try await chainHops(length: 1000)
         return FlowBenchReport(
