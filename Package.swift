@@ -218,6 +218,9 @@ let package = Package(
             ],
             path: "Samples/VideoToTelegram", swiftSettings: strict
         ),
+        // `conveyor` plus a pipeline with a side effect, which the durable-step crash tests kill mid-way.
+        .executableTarget(
+            name: "step-fixture-worker", dependencies: ["Conveyor", "ConveyorCommandLine"], path: "Tests/StepFixtureWorker", swiftSettings: strict),
 
         .testTarget(
             name: "ConveyorTests",
@@ -302,7 +305,7 @@ let package = Package(
                 "Conveyor", "ConveyorPostgres", "ConveyorPostgresConnection", "ConveyorTesting", "ConveyorDiagnostics", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
                 // Fault tests run the real binary.
-                "conveyor",
+                "conveyor", "step-fixture-worker",
             ],
             swiftSettings: strict
         ),
@@ -311,7 +314,7 @@ let package = Package(
             dependencies: [
                 "Conveyor", "ConveyorSQLite", "ConveyorDiagnostics", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 // Crash and bad-input tests run the real binary.
-                "conveyor",
+                "conveyor", "step-fixture-worker",
             ],
             swiftSettings: strict
         ),

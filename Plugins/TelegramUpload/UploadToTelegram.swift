@@ -14,6 +14,12 @@ import Synchronization
 /// - 413, other 400s, 401, 403, 404 → permanent (401/404 say "bad bot token", never the token);
 /// - 5xx and network failures → retryable with the job's backoff.
 /// A video over `maxUpload` fails permanently before anything is sent.
+///
+/// The send is a recorded step (`upload/sendVideo`): once Telegram's answer is recorded, a later
+/// attempt returns that message instead of posting again. With the request's `delivery`
+/// at-most-once, the step's start is recorded too, and an attempt that finds it started with no
+/// answer — or whose answer was lost on the way (a network failure or 5xx after sending) — fails
+/// with `outcome_unknown` rather than send a second time.
 public struct UploadToTelegram<Request: TelegramDestination>: Stage {
     public let name = "upload"
     public let weight: Double
@@ -34,6 +40,21 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
                 "Video too large for Telegram: \(ByteCount.format(video.byteCount)) > \(ByteCount.format(configuration.maxUpload)) (TELEGRAM_MAX_UPLOAD)",
                 code: "video_too_large")
         }
+        let request = video.request
+        return try await context.step("sendVideo", delivery: request.delivery) {
+            do {
+                return try await post(probed, context: context)
+            } catch let error as JobError where request.delivery == .atMostOnce && !error.isPermanent && error.runAgainAfter == nil {
+                throw JobError.permanent(
+                    "\(error.message); the video may have been posted, and delivery is at-most-once, so it is not sent again",
+                    code: .outcomeUnknown)
+            }
+        }
+    }
+
+    /// Sends, following one chat migration.
+    private func post(_ probed: ProbedVideo<Request>, context: JobContext) async throws -> TelegramMessage {
+        let video = probed.video
         let request = video.request
         var chat = request.chatId
         var migratedFrom: TelegramChatID?

@@ -55,10 +55,14 @@ public struct JobResource: Codable, Sendable, Hashable {
     /// Every attempt that ended without completing, oldest first: `{attempt, worker, startedAt,
     /// endedAt, error}`. Empty for a job that never failed.
     public var errors: [AttemptFailure]
+    /// Its pipeline stages and recorded steps (``StepResource``), on answers about one job
+    /// (`GET /api/jobs/{id}`, cancel, retry); `null` in lists and enqueue answers, which would
+    /// otherwise read them for every job.
+    public var steps: [StepResource]?
     /// Only on enqueue answers: `true` when an unfinished job with the same `dedupKey` was returned.
     public var deduplicated: Bool?
 
-    public init(_ job: Job, deduplicated: Bool? = nil) {
+    public init(_ job: Job, deduplicated: Bool? = nil, steps: [StepResource]? = nil) {
         id = job.id.description
         type = job.type
         queue = job.queue
@@ -85,13 +89,14 @@ public struct JobResource: Codable, Sendable, Hashable {
         batchId = job.batch?.id.description
         batchCallback = job.batch?.callback
         onDependencyFailure = job.onDependencyFailure
+        self.steps = steps
         self.deduplicated = deduplicated
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, queue, status, priority, payload, result, error, attempts, maxAttempts, progress, owner, dedupKey
         case createdAt, scheduledAt, startedAt, finishedAt, sequence, worker, errors, flowId, flowKey, batchId, batchCallback, dependsOn, onDependencyFailure
-        case deduplicated
+        case steps, deduplicated
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -122,6 +127,7 @@ public struct JobResource: Codable, Sendable, Hashable {
         try c.encode(batchCallback, forKey: .batchCallback)
         try c.encode(dependsOn, forKey: .dependsOn)
         try c.encode(onDependencyFailure, forKey: .onDependencyFailure)
+        try c.encode(steps, forKey: .steps)
         try c.encodeIfPresent(deduplicated, forKey: .deduplicated)
     }
 }

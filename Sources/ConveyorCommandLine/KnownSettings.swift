@@ -11,7 +11,7 @@ enum KnownSettings {
             "store", "jwtSecret", "logLevel", "config",
             // RuntimeConfiguration.
             "workers", "lease", "jobTimeout", "drainTimeout", "maxQueueSize", "maxTotalMemory", "maxMemoryPerJob",
-            "memoryWarningThreshold", "retentionCompleted", "retentionFailed",
+            "memoryWarningThreshold", "maxStepOutput", "retentionCompleted", "retentionFailed",
             // ServerConfiguration and TokenPolicy.
             "host", "port", "maxBodySize", "rateLimit", "maxJobs", "maxJobsPerUser", "maxConnections", "adminOnlyTypes",
             "httpHeaderTimeout", "httpBodyTimeout", "httpIdleTimeout", "jwtIssuer", "jwtAudience", "jwtRoleClaim", "jwtPublicKeys",

@@ -27,6 +27,8 @@ extension PostgresJobStore {
             }
             let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
             if let job { try await self.write(retried, from: job, on: connection) }
+            // Retrying is running it again: an at-most-once step left unfinished may run now.
+            try await connection.execute("DELETE FROM conveyor_job_steps WHERE job_id = \(id.uuid) AND status = 'running'", logger: self.logger)
             try await self.notifyReady(on: connection)
             return retried
         }

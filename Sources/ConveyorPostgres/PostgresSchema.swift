@@ -22,6 +22,7 @@ enum PostgresSchema {
         Migration(version: "v7-attempt-failures", statements: attemptFailures),
         Migration(version: "v8-dependencies", statements: dependencies),
         Migration(version: "v9-batches", statements: batches),
+        Migration(version: "v10-steps", statements: steps),
     ]
 
     /// Set (transaction-local) by a statement that keeps the job counters itself, so the
@@ -179,6 +180,24 @@ enum PostgresSchema {
         """,
         "CREATE INDEX conveyor_jobs_flow ON conveyor_jobs (flow_id) WHERE flow_id IS NOT NULL",
         "CREATE TABLE conveyor_job_dependencies (depends_on uuid NOT NULL, job_id uuid NOT NULL, PRIMARY KEY (depends_on, job_id))",
+    ]
+
+    /// Durable steps (DESIGN §13): what each job's attempts recorded, by key; deleted with the job.
+    private static let steps = [
+        """
+        CREATE TABLE conveyor_job_steps (
+            job_id uuid NOT NULL REFERENCES conveyor_jobs (id) ON DELETE CASCADE,
+            key text NOT NULL,
+            name text NOT NULL,
+            position integer NOT NULL,
+            status text NOT NULL,
+            attempt integer NOT NULL,
+            started_at timestamptz NOT NULL,
+            finished_at timestamptz,
+            output bytea,
+            PRIMARY KEY (job_id, key)
+        )
+        """,
     ]
 
     /// Batches (DESIGN §12): each job keeps its batch's id, and a callback also which one it is;

@@ -25,6 +25,8 @@ extension SQLiteJobStore {
             }
             let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
             if let job { _ = try Self.write(retried, from: job, origin: origin, in: db) }
+            // Retrying is running it again: an at-most-once step left unfinished may run now.
+            try db.execute(sql: "DELETE FROM job_steps WHERE job_id = ? AND status = 'running'", arguments: [id.bytes])
             return retried
         }
         wakeup.signal()

@@ -14,6 +14,7 @@ enum SQLiteSchema {
         migrator.registerMigration(dependencies, migrate: addDependencies)
         migrator.registerMigration(batches, migrate: addBatches)
         migrator.registerMigration(batchIndex, migrate: narrowBatchIndex)
+        migrator.registerMigration(steps, migrate: addSteps)
         return migrator
     }()
 
@@ -21,6 +22,7 @@ enum SQLiteSchema {
     static let dependencies = "v7-dependencies"
     static let batches = "v8-batches"
     static let batchIndex = "v9-batch-index"
+    static let steps = "v10-steps"
 
     /// Times are integer microseconds since 1970; ids are the 16 bytes of a UUIDv7, so their
     /// byte order is creation order. `state = 'waiting'` and the nullable columns leave room for
@@ -180,6 +182,28 @@ enum SQLiteSchema {
         try db.execute(sql: """
             DROP INDEX jobs_batch;
             CREATE INDEX jobs_batch ON jobs (batch_id) WHERE batch_id IS NOT NULL;
+            """)
+    }
+
+    /// Durable steps (DESIGN §13): what each job's attempts recorded, by key. A trigger deletes
+    /// them with their job, however the job goes (pruning, dead-letter cleanup).
+    private static func addSteps(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE job_steps (
+                job_id BLOB NOT NULL,
+                key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                output BLOB,
+                PRIMARY KEY (job_id, key)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER job_steps_go_with_job AFTER DELETE ON jobs BEGIN
+                DELETE FROM job_steps WHERE job_id = OLD.id;
+            END;
             """)
     }
 

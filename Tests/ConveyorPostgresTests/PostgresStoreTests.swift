@@ -27,7 +27,7 @@ struct PostgresStoreTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.filter { !$0.appliedMigrations.isEmpty }.count == 1)
-        #expect(stores.allSatisfy { $0.schemaVersion == "v9-batches" })
+        #expect(stores.allSatisfy { $0.schemaVersion == "v10-steps" })
         for store in stores { try await store.close() }
     }
 

@@ -22,11 +22,11 @@ struct SQLiteOpeningTests {
     func createAndReopen() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try SQLiteJobStore(path: path)
-        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed", "v5-workers", "v6-attempt-failures", "v7-dependencies", "v8-batches", "v9-batch-index"])
+        #expect(first.appliedMigrations == ["v1-jobs", "v2-dedup-per-owner", "v3-error-codes-and-sequence", "v4-event-feed", "v5-workers", "v6-attempt-failures", "v7-dependencies", "v8-batches", "v9-batch-index", "v10-steps"])
         _ = try await first.enqueue([NewJob(type: "noop", payload: Data("{}".utf8))], limits: .none)
         try await first.close()
         let second = try SQLiteJobStore(path: path)
-        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v9-batch-index")
+        #expect(second.appliedMigrations.isEmpty && second.schemaVersion == "v10-steps")
         #expect(try await second.stats(now: Date()).count(.queued) == 1)
         try await second.close()
     }

@@ -117,9 +117,9 @@ struct SQLiteProcessTests {
     func migrateAndBench() async throws {
         let path = try TemporaryDirectory().path("jobs.db")
         let first = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
-        #expect(first.status == 0 && first.stdout == "sqlite:\(path): applied v1-jobs, v2-dedup-per-owner, v3-error-codes-and-sequence, v4-event-feed, v5-workers, v6-attempt-failures, v7-dependencies, v8-batches, v9-batch-index; schema is at v9-batch-index\n")
+        #expect(first.status == 0 && first.stdout == "sqlite:\(path): applied v1-jobs, v2-dedup-per-owner, v3-error-codes-and-sequence, v4-event-feed, v5-workers, v6-attempt-failures, v7-dependencies, v8-batches, v9-batch-index, v10-steps; schema is at v10-steps\n")
         let again = try await ProductProcess.run("conveyor", ["migrate", "--store", "sqlite:\(path)"])
-        #expect(again.stdout == "sqlite:\(path): schema is current (v9-batch-index)\n")
+        #expect(again.stdout == "sqlite:\(path): schema is current (v10-steps)\n")
 
         let bench = try await ProductProcess.run("conveyor", ["bench", "--store", "sqlite:\(path)", "--jobs", "300", "--workers", "8", "--json"])
         #expect(bench.status == 0, "\(bench.stderr)")

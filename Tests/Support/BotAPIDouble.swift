@@ -13,6 +13,8 @@ public final class BotAPIDouble: Sendable {
         public var retryAfter: Int?
         public var migrateToChatId: Int64?
         public var description: String?
+        /// Seconds the double waits, after recording the request, before it answers.
+        public var hold: Double?
 
         public static let tooLarge = Answer(status: 413)
         /// nginx's HTML 502 page, as Telegram's front end sends it.
@@ -20,9 +22,11 @@ public final class BotAPIDouble: Sendable {
         public static func rateLimited(retryAfter seconds: Int) -> Answer { Answer(status: 429, retryAfter: seconds) }
         public static func migrated(to chat: Int64) -> Answer { Answer(status: 400, migrateToChatId: chat) }
         public static func refused(_ status: Int, _ description: String) -> Answer { Answer(status: status, description: description) }
+        /// Success, sent only `seconds` after the whole request arrived.
+        public static func held(_ seconds: Double) -> Answer { Answer(status: 200, hold: seconds) }
 
         enum CodingKeys: String, CodingKey {
-            case status, description
+            case status, description, hold
             case retryAfter = "retry_after"
             case migrateToChatId = "migrate_to_chat_id"
         }

@@ -33,13 +33,16 @@ public struct JobContext: Sendable {
     public let batch: BatchSnapshot?
 
     let tracker: ProgressTracker
+    /// The job's recorded steps; `nil` for a context made outside a runtime, whose steps just run.
+    let journal: StepJournal?
     private let stage: String?
     private let lower: Double
     private let upper: Double
 
     package init(
         jobID: JobID, jobType: String, attempt: Int, maxAttempts: Int, logger: Logger, memory: JobMemory,
-        tracker: ProgressTracker, dependencies: [DependencyResult] = [], batch: BatchSnapshot? = nil
+        tracker: ProgressTracker, dependencies: [DependencyResult] = [], batch: BatchSnapshot? = nil,
+        journal: StepJournal? = nil
     ) {
         self.jobID = jobID
         self.jobType = jobType
@@ -50,6 +53,7 @@ public struct JobContext: Sendable {
         self.tracker = tracker
         self.dependencies = dependencies
         self.batch = batch
+        self.journal = journal
         self.stage = nil
         self.lower = 0
         self.upper = 1
@@ -82,6 +86,7 @@ public struct JobContext: Sendable {
         tracker = base.tracker
         dependencies = base.dependencies
         batch = base.batch
+        journal = base.journal
         self.stage = stage
         self.lower = lower
         self.upper = upper

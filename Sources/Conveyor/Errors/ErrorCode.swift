@@ -52,6 +52,9 @@ extension ErrorCode {
     public static let leaseLost: ErrorCode = "lease_lost"
     /// The job asked for more memory than one job may hold.
     public static let memoryTooLarge: ErrorCode = "memory_too_large"
+    /// An at-most-once step had started in an earlier attempt and left no outcome: whether its
+    /// effect happened is unknown, so it is not run again.
+    public static let outcomeUnknown: ErrorCode = "outcome_unknown"
     /// The far side asked to be called later; the attempt was given back.
     public static let runAgain: ErrorCode = "run_again"
     /// This worker knows the type but lacks what running it needs (a plugin's setting): the job

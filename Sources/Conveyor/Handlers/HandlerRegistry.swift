@@ -75,6 +75,9 @@ public struct HandlerRegistry: Sendable {
 
     subscript(name: String) -> RegisteredHandler? { handlers[name] }
 
+    /// What is registered under `name` (its stages, for a pipeline); `nil` for an unknown type.
+    public func description(of name: String) -> HandlerDescription? { handlers[name]?.description }
+
     private mutating func add(_ handler: RegisteredHandler) {
         let name = handler.description.name
         if handlers[name] != nil { duplicates.append(name) }

@@ -12,7 +12,10 @@ extension ConveyorRuntime {
                 let context = JobContext(
                     jobID: job.id, jobType: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, logger: logger,
                     memory: jobMemory, tracker: tracker, dependencies: job.dependsOn.isEmpty ? [] : try await dependencies(of: job),
-                    batch: job.batch?.callback == nil ? nil : try await batch(calling: job))
+                    batch: job.batch?.callback == nil ? nil : try await batch(calling: job),
+                    journal: StepJournal(
+                        jobID: job.id, workerID: configuration.workerID, attempt: job.attempts, maxOutput: configuration.maxStepOutput,
+                        writer: stepWriter, store: store))
                 // Without middleware the handler is called directly: one async frame less per job.
                 if middleware.isEmpty {
                     result = .success(try await handler.run(job.payload, context))

@@ -20,6 +20,8 @@ public final class ConveyorRuntime: Service, Sendable {
     /// Orders a new job's events behind its enqueue's announcement.
     let announcements = JobAnnouncements()
     let enqueueHooks = EnqueueHookGate()
+    /// Records the steps of every job this runtime runs, many jobs' writes to a transaction.
+    let stepWriter: StepWriter
     let logger: Logger
     let coordinator = Mutex(Coordinator())
 
@@ -78,6 +80,7 @@ public final class ConveyorRuntime: Service, Sendable {
         }
         guard problems.isEmpty else { throw ConveyorError(.invalidConfiguration, problems.joined(separator: "\n")) }
         self.store = store
+        self.stepWriter = StepWriter(store: store)
         self.registry = registry
         self.configuration = configuration
         self.middleware = middleware

@@ -3,7 +3,7 @@ public import Configuration
 extension RuntimeConfiguration {
     /// Reads the worker settings under `scope` — `workers`, `lease`, `jobTimeout`,
     /// `drainTimeout`, `maxQueueSize`, `maxJobs`, `maxJobsPerUser`, `maxTotalMemory`,
-    /// `maxMemoryPerJob`, `memoryWarningThreshold`, `retentionCompleted`, `retentionFailed` —
+    /// `maxMemoryPerJob`, `memoryWarningThreshold`, `maxStepOutput`, `retentionCompleted`, `retentionFailed` —
     /// over the defaults, and throws every unreadable or out-of-range one at once, named by its key.
     public init(config: ConfigReader, scope: [String] = ["conveyor"], queues: [String]? = nil) throws(ConfigurationProblem) {
         var settings = SettingsReader(config, scope: scope)
@@ -18,6 +18,7 @@ extension RuntimeConfiguration {
         memory.maxTotal = settings.bytes("maxTotalMemory") ?? memory.maxTotal
         memory.maxPerJob = settings.bytes("maxMemoryPerJob") ?? memory.maxPerJob
         memory.warningThreshold = settings.integer("memoryWarningThreshold").map(Double.init) ?? memory.warningThreshold
+        maxStepOutput = settings.bytes("maxStepOutput") ?? maxStepOutput
         retention.completed = settings.duration("retentionCompleted") ?? retention.completed
         retention.cancelled = retention.completed
         retention.failed = settings.duration("retentionFailed") ?? retention.failed

@@ -29,6 +29,9 @@ public struct RuntimeConfiguration: Sendable {
     /// How often finished jobs are pruned.
     public var pruneInterval: Duration
     public var memory: MemoryLimits
+    /// The largest step output recorded (`CONVEYOR_MAX_STEP_OUTPUT`, 1 MiB): a bigger one is left
+    /// out, logged, and its step runs again in a later attempt — the store is no place for videos.
+    public var maxStepOutput: Int = 1 << 20
 
     public init(
         workerID: String? = nil, concurrency: Int = 16, queues: [String]? = nil, claimBatchSize: Int = 64,
@@ -66,6 +69,7 @@ public struct RuntimeConfiguration: Sendable {
         if let maxJobs, maxJobs < 1 { problems.append("maxJobs: \(maxJobs) must be at least 1") }
         if let maxJobsPerOwner, maxJobsPerOwner < 1 { problems.append("maxJobsPerUser: \(maxJobsPerOwner) must be at least 1") }
         if retention.completed <= .zero || retention.failed <= .zero || retention.cancelled <= .zero { problems.append("retention: durations must be greater than 0") }
+        if maxStepOutput < 0 { problems.append("maxStepOutput: \(maxStepOutput) must not be negative") }
         if pruneInterval < .seconds(1) { problems.append("pruneInterval: \(DurationText.format(pruneInterval)) must be at least 1s") }
         return problems + priorityWeights.problems + memory.problems
     }

@@ -60,7 +60,7 @@ public protocol JobAdminStore: Sendable {
 }
 
 /// Everything a runtime needs from a store: memory, SQLite and PostgreSQL all provide it.
-public typealias JobStore = JobQueueStore & JobInspectionStore & JobAdminStore & BatchStore
+public typealias JobStore = JobQueueStore & JobInspectionStore & JobAdminStore & BatchStore & StepStore
 
 /// A store that can tell workers at once that new work is there (in-process, or via
 /// LISTEN/NOTIFY); others are polled.

@@ -29,16 +29,24 @@ extension ConveyorServer {
             return try JSONBody.response(JobListResource(jobs: page.jobs.map { JobResource($0) }, nextCursor: page.nextCursor?.description))
         }
         api.get("jobs/{id}") { _, context in
-            try JSONBody.response(JobResource(try await self.accessibleJob(context)))
+            try JSONBody.response(try await self.resourceWithSteps(try await self.accessibleJob(context)))
         }
         api.post("jobs/{id}/cancel") { _, context in
             let job = try await self.accessibleJob(context)
-            return try JSONBody.response(JobResource(try await self.runtime.cancel(job.id)))
+            return try JSONBody.response(try await self.resourceWithSteps(try await self.runtime.cancel(job.id)))
         }
         api.post("jobs/{id}/retry") { _, context in
             let job = try await self.accessibleJob(context)
-            return try JSONBody.response(JobResource(try await self.runtime.retry(job.id)))
+            return try JSONBody.response(try await self.resourceWithSteps(try await self.runtime.retry(job.id)))
         }
+    }
+
+    /// The job with its steps: its pipeline's stages as this server registered them, and what its
+    /// attempts recorded.
+    func resourceWithSteps(_ job: Job) async throws -> JobResource {
+        let stages = runtime.registry.description(of: job.type)?.stages.map(\.name) ?? []
+        let records = try await runtime.store.steps(of: job.id)
+        return JobResource(job, steps: StepResource.list(for: job, records: records, stages: stages))
     }
 
     /// Enqueues for `identity`: refused while draining, and for a type only admins may run.

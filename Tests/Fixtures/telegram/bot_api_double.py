@@ -15,6 +15,8 @@ once listening on 127.0.0.1; exits when its stdin closes.
                                each {"status": 200} | {"status": 429, "retry_after": S}
                                | {"status": 400, "migrate_to_chat_id": ID}
                                | {"status": 400|403|413, "description": D} | {"status": 502}
+                               Any answer may add "hold": S — the request is recorded at once
+                               and answered S seconds later (a worker killed meanwhile).
                                Registers T (any token works once scripted, even with no answers).
   GET  /control/requests?token=T   what T's requests carried: time, method, text fields, and per
                                file part its filename, type, size, SHA-256 and first bytes (hex)
@@ -106,6 +108,8 @@ class Handler(BaseHTTPRequestHandler):
         request["answer"] = answer["status"]
         with LOCK:
             REQUESTS[token].append(request)
+        if answer.get("hold"):
+            time.sleep(answer["hold"])
         status = answer["status"]
         if status == 200:
             return self.send_json(200, {"ok": True, "result": sent_message(request)})

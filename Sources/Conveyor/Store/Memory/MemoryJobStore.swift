@@ -30,6 +30,8 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         /// Per job, the waiting jobs to tell when it ends (each told once: the entry goes then).
         var dependents: [JobID: [JobID]] = [:]
         var batches: [JobID: MemoryBatch] = [:]
+        /// Recorded steps per job, by key.
+        var steps: [JobID: [String: StepRecord]] = [:]
         var rotation = 0
         /// Set by an operation that made work ready; the caller signals after the lock.
         var woke = false
@@ -323,6 +325,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
             let holder = job?.dedupScope.flatMap { state.dedup[$0] }
             let retried = try JobTransitions.retry(job, id: id, now: now, dedupHolder: holder)
             if let job { state.replace(job, with: retried) }
+            state.steps[id] = state.steps[id]?.filter { $0.value.status != .running }
             state.makeReady(retried)
             state.wake()
             return retried
@@ -385,6 +388,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
         let doomed = state.jobs.values.filter { $0.status.isTerminal && shouldRemove($0) }
         for job in doomed {
             state.jobs[job.id] = nil
+            state.steps[job.id] = nil
             state.counts[job.status, default: 0] -= 1
             state.byQueue[job.queue, default: [:]][job.status, default: 0] -= 1
         }

@@ -1,0 +1,11 @@
+/// What durable steps need from a store; memory, SQLite and PostgreSQL all provide it. Records
+/// live beside their job and go when it is deleted (pruned, or dead-letter cleanup). A user's
+/// retry keeps the completed ones, so the job resumes, and drops at-most-once steps left
+/// `running`: retrying is the user saying "run it again".
+public protocol StepStore: Sendable {
+    /// The job's records, by position; empty for a job with none (or no such job).
+    func steps(of id: JobID) async throws -> [StepRecord]
+    /// Applies each write whose worker still holds its job (running, leased to it, at that
+    /// attempt), all in one transaction; returns the jobs whose writes were applied.
+    func record(_ writes: [StepWrite]) async throws -> Set<JobID>
+}
