@@ -20,18 +20,22 @@ struct BenchCommand: AsyncParsableCommand {
             hears of it only through LISTEN/NOTIFY (notifyStartMs). With --flow instead: the same \
             --jobs processed plain, then as one batch with an onComplete callback (batchPerSec, \
             batchRatio), then a chain of 1000 jobs, each hop timed from a job's finish to the \
-            start of the next (chainHopMs).
+            start of the next (chainHopMs). With --pipeline: the same --jobs processed plain, then \
+            as a pipeline of three no-op stages, each recorded as it finishes (pipelinePerSec, \
+            pipelineRatio).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "No-op jobs to enqueue and process.") var jobs = 100_000
     @Option(help: "Concurrent jobs (1…1024).") var workers = 64
     @Flag(help: "Measure batches and chains against plain jobs instead.") var flow = false
+    @Flag(help: "Measure three-stage pipelines, every stage recorded, against plain jobs instead.") var pipeline = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs: \(jobs) must be at least 1") }
         guard (1...1024).contains(workers) else { throw ValidationError("--workers: \(workers) is out of range 1…1024") }
+        guard !(flow && pipeline) else { throw ValidationError("--flow and --pipeline: choose one") }
     }
 
     func run() async throws {
@@ -41,6 +45,11 @@ struct BenchCommand: AsyncParsableCommand {
         if flow {
             let report = try await StoreOptions.withStore(url) { store in
                 try await FlowBench(store: store, jobs: jobs, workers: workers, logger: logger).measure(store: StoreOptions.safeDescription(url))
+            }
+            try print(report, table: report.table)
+        } else if pipeline {
+            let report = try await StoreOptions.withStore(url) { store in
+                try await PipelineBench(store: store, jobs: jobs, workers: workers, logger: logger).measure(store: StoreOptions.safeDescription(url))
             }
             try print(report, table: report.table)
         } else {
