@@ -79,6 +79,8 @@ struct FailureTests {
             (#"{"url": "https://example.com/v.mp4"}"#, "payload.chatId: required field is missing"),
             (#"{"url": "https://example.com/v.mp4", "chatId": 5, "parseMode": "html"}"#, #"payload.parseMode: "html" is not one of HTML, MarkdownV2, Markdown"#),
             (#"{"url": "https://example.com/v.mp4", "chatId": 5, "caption": 7}"#, "payload.caption: expected String"),
+            (#"{"url": "https://example.com/v.mp4", "chatId": 5, "delivery": "exactly-once"}"#,
+             #"payload.delivery: expected "at-least-once" or "at-most-once", got "exactly-once""#),
         ]
         try await withTestRuntime(plugins: [plugin]) { runtime in
             for (payload, expected) in cases {

@@ -36,13 +36,13 @@ final class TestServer: Sendable {
     static func start(
         store: any JobStore = MemoryJobStore(), configuration: RuntimeConfiguration = RuntimeConfiguration(concurrency: 4, pollInterval: .milliseconds(50)),
         server serverConfiguration: ServerConfiguration = ServerConfiguration(port: 0), runWorkers: Bool = true,
-        tokenPolicy: TokenPolicy = TokenPolicy()
+        tokenPolicy: TokenPolicy = TokenPolicy(), plugins: [any ConveyorPlugin] = [DiagnosticsPlugin()]
     ) async throws -> TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let metrics = ConveyorMetrics()
         let runtime = try ConveyorRuntime(
-            store: store, plugins: [DiagnosticsPlugin()], configuration: configuration, middleware: [metrics.jobs], logger: logger)
+            store: store, plugins: plugins, configuration: configuration, middleware: [metrics.jobs], logger: logger)
         let tokens = try await TokenAuthority(secret: secret, policy: tokenPolicy)
         let server = try ConveyorServer(runtime: runtime, tokens: tokens, configuration: serverConfiguration, metrics: metrics, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
