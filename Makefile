@@ -52,10 +52,11 @@ test: deps $(VENV)/.installed
 	$(MAKE) check-leaks
 
 # The dashboard in headless Chromium: enqueue a sleep job from its form, see the progress bar
-# move, save a screenshot (.build/dashboard.png).
+# move, save a screenshot (.build/dashboard.png). Served by step-fixture-worker: `conveyor` with
+# one pipeline more (journal-lines), whose steps the check follows in a job's detail.
 dashboard: deps $(VENV)/.installed
-	swift build --product conveyor
-	$(VENV)/bin/python Tests/Fixtures/dashboard/check_dashboard.py .build/debug/conveyor .build/dashboard.png
+	swift build --product step-fixture-worker
+	$(VENV)/bin/python Tests/Fixtures/dashboard/check_dashboard.py .build/debug/step-fixture-worker .build/dashboard.png
 
 # schemathesis against a running server and its /openapi.json: no 5xx, every status, header,
 # content type and body as documented, 405 for undocumented methods. Not checked: that every

@@ -203,6 +203,21 @@ def main():
              "the finished batch does not show a full bar and its onComplete job")
         checks.append(f"batch progress {' → '.join(ended)} of 5 with its callback")
 
+        # A pipeline's steps in the job's detail: recorded, running and pending, then all completed.
+        lines = os.path.join(profile, "lines.txt")
+        open(lines, "w").close()
+        steps_id = page.eval(f"api('POST', '/api/jobs', {{type: 'journal-lines', payload: {{file: {json.dumps(lines)}, stallMs: 2000}}}})"
+                             ".then(j => { track(j); return j.id; })")
+        wait(page, f"document.querySelector('#jobs tr[data-job=\"{steps_id}\"]') !== null", "the pipeline job is not in the list")
+        page.eval(f"document.querySelector('#jobs tr[data-job=\"{steps_id}\"] td.id').click()")
+        steps = "[...document.querySelectorAll('#detail-steps tr')].map(tr => tr.cells[0].textContent + ':' + tr.cells[1].textContent).join(',')"
+        wait(page, f"{steps} === 'append:completed,stall:running,count:pending'", "the detail does not show append completed, stall running, count pending")
+        wait(page, f"{steps} === 'append:completed,stall:completed,count:completed'", "the detail's steps did not all turn completed")
+        checks.append("pipeline steps in the job detail, live to completed")
+        page.eval("document.getElementById('detail').scrollIntoView()")
+        with open(screenshot.removesuffix(".png") + "-steps.png", "wb") as f:
+            f.write(base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"]))
+
         time.sleep(0.5)
         png = page.call("Page.captureScreenshot", format="png")["data"]
         with open(screenshot, "wb") as f:
