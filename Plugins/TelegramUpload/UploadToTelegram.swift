@@ -41,15 +41,17 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
                 code: "video_too_large")
         }
         let request = video.request
-        return try await context.step("sendVideo", delivery: request.delivery) {
-            do {
-                return try await post(probed, context: context)
-            } catch let error as JobError where request.delivery == .atMostOnce && !error.isPermanent && error.runAgainAfter == nil {
-                throw JobError.permanent(
-                    "\(error.message); the video may have been posted, and delivery is at-most-once, so it is not sent again",
-                    code: .outcomeUnknown)
-            }
-        }
+        return try await context.step("sendVideo", delivery: request.delivery) { try await post(probed, context: context) }
+    }
+
+    /// For at-most-once delivery: a failure after the body may have reached Telegram.
+    private static func unknown(_ failure: JobError) -> JobError {
+        JobError.permanent("\(failure.message); the video may have been posted, and delivery is at-most-once, so it is not sent again", code: .outcomeUnknown)
+    }
+
+    /// Curl failures that mean nothing reached Telegram: no connection was made.
+    private static func neverSent(_ error: CurlError) -> Bool {
+        ["couldnt_resolve_host", "couldnt_connect", "tls_connect_failed", "tls_verification_failed"].contains(error.code)
     }
 
     /// Sends, following one chat migration.
@@ -61,7 +63,13 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
         context.progress(0, "Sending to Telegram...")
         while true {
             let response = try await send(probed, to: chat, context: context)
-            switch try Self.outcome(of: response, secret: configuration.token.secret) {
+            let outcome: Outcome
+            do {
+                outcome = try Self.outcome(of: response, secret: configuration.token.secret)
+            } catch let failure as JobError where request.delivery == .atMostOnce && failure.code == "telegram_unavailable" {
+                throw Self.unknown(failure)  // a 5xx: Telegram's front end may have passed it on
+            }
+            switch outcome {
             case .sent(let message):
                 guard let fileId = message.fileId else {
                     throw JobError.permanent("Telegram sent message \(message.messageId) without a file", code: "telegram_bad_answer")
@@ -107,7 +115,9 @@ public struct UploadToTelegram<Request: TelegramDestination>: Stage {
             return try await CurlClient().perform(request)
         } catch let error as CurlError {
             let message = "Telegram could not be reached: \(error.message)"
-            throw JobError(code: "telegram_unavailable", message: message, isPermanent: error.isPermanent)
+            let failure = JobError(code: "telegram_unavailable", message: message, isPermanent: error.isPermanent)
+            if probed.video.request.delivery == .atMostOnce && !Self.neverSent(error) { throw Self.unknown(failure) }
+            throw failure
         }
     }
 

@@ -61,6 +61,26 @@ struct AnswerTests {
         #expect(run.memoryAfter == 0)
     }
 
+    @Test("at-most-once: a 5xx may have posted, so the job fails outcome_unknown after one call; a 429 still runs again")
+    func atMostOnceServerError() async throws {
+        let token = try await harness.telegram.token(answering: [.rateLimited(retryAfter: 1), .badGateway])
+        let request = VideoToTelegramRequest(url: harness.url("/files/faststart.mp4"), chatId: .id(2010), delivery: .atMostOnce)
+        let run = try await harness.run(request, token: token)
+        #expect(run.job.status == .failed && run.job.error?.code == .outcomeUnknown && run.job.error?.isPermanent == true, "\(run.failure)")
+        #expect(run.failure.contains("may have been posted"))
+        #expect(try await harness.telegram.requests(token: token).map(\.answer) == [429, 502])
+    }
+
+    @Test("at-most-once: a Bot API that cannot be connected to was never sent anything, so the job is retried")
+    func atMostOnceNeverConnected() async throws {
+        let token = try await harness.telegram.token()
+        var telegram = harness.configuration(token: token)
+        telegram.apiURL = "http://127.0.0.1:9"
+        let request = VideoToTelegramRequest(url: harness.url("/files/faststart.mp4"), chatId: .id(2011), delivery: .atMostOnce)
+        let run = try await harness.run(request, token: token, telegram: telegram)
+        #expect(run.job.status == .failed && run.job.attempts == 3 && run.job.error?.code == "telegram_unavailable", "\(run.failure)")
+    }
+
     @Test("other 400s and 403 fail permanently with Telegram's description")
     func refused() async throws {
         let (badRequest, first) = try await send(2005, answering: [.refused(400, "Bad Request: chat not found")])
