@@ -24,6 +24,15 @@ struct OwnBinaryTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("name"), "the payload error names the missing field: \(refused.stderr)")
 
+        // A pipeline's steps, as `status ID` shows them once it finished.
+        let id = try await ProductProcess.run("custom-handler-server", ["enqueue", "word-count", "--payload", #""two words""#, "-q"], environment: client)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let watched = try await ProductProcess.run("custom-handler-server", ["status", id, "--watch", "--json"], environment: client)
+        #expect(watched.status == 0, "\(watched.stderr)")
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(watched.stdout.utf8)) as? [String: Any])
+        let steps = (shown["steps"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? ""):\($0["status"] ?? "")" }
+        #expect(steps == ["split:completed", "count:completed"], "\(watched.stdout)")
+
         let handlers = try await Self.get(server.url + "/api/handlers", token: server.token)
         #expect(handlers.status == 200)
         for type in ["greet", "word-count", "noop"] { #expect(handlers.body.contains(#""\#(type)""#), "\(type) missing from \(handlers.body)") }
@@ -49,8 +58,8 @@ struct OwnBinaryTests {
         let telegram = try #require(handlers?.first { $0["name"] as? String == "video-to-telegram" })
         #expect((telegram["unavailable"] as? String)?.contains("TELEGRAM_BOT_TOKEN") == true)
         let fields = ((telegram["payload"] as? [String: Any])?["fields"] as? [[String: Any]]) ?? []
-        #expect(fields.map { $0["name"] as? String } == ["url", "chatId", "caption", "parseMode"])
-        #expect(fields.map { $0["required"] as? Bool } == [true, true, false, false])
+        #expect(fields.map { $0["name"] as? String } == ["url", "chatId", "caption", "parseMode", "delivery"])
+        #expect(fields.map { $0["required"] as? Bool } == [true, true, false, false, false])
         let sleep = try #require(handlers?.first { $0["name"] as? String == "sleep" })
         #expect(sleep["unavailable"] == nil)
         #expect(((sleep["payload"] as? [String: Any])?["example"] as? [String: Any])?["ms"] as? Int == 1500)
