@@ -76,13 +76,7 @@ struct BenchCommand: AsyncParsableCommand {
         let before = try await store.stats(now: Date()).count(.completed)
 
         let enqueueStart = ContinuousClock.now
-        var remaining = jobs
-        while remaining > 0 {
-            let batch = min(remaining, 1000)
-            let requests = Array(repeating: JobRequest(type: NoopHandler.name, payload: Data("{}".utf8)), count: batch)
-            try await runtime.enqueue(requests)
-            remaining -= batch
-        }
+        try await BenchRun.enqueue(jobs, of: NoopHandler.name, into: runtime)
         let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
 
         let processStart = ContinuousClock.now

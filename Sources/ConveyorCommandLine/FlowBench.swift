@@ -14,26 +14,20 @@ struct FlowBench {
     let logger: Logger
 
     func measure(store name: String) async throws -> FlowBenchReport {
-        let plain = try await seconds { [jobs] runtime in
-            let before = try await runtime.store.stats(now: Date()).count(.completed)
-            let requests = Array(repeating: JobRequest(type: NoopHandler.name, payload: Data("{}".utf8)), count: 1000)
-            var remaining = jobs
-            while remaining > 0 {
-                try await runtime.enqueue(Array(requests.prefix(remaining)))
-                remaining -= min(remaining, 1000)
-            }
-            return { runtime in try await runtime.store.stats(now: Date()).count(.completed) - before >= jobs }
-        }
-        let batched = try await seconds { [jobs] runtime in
-            let before = try await runtime.store.stats(now: Date()).count(.completed)
-            var batch = Batch(name: "bench")
-            for _ in 0..<jobs { try batch.add(NoopHandler.self, .init()) }
-            try batch.on(.onComplete, NoopHandler.self, .init())
-            _ = try await runtime.enqueue(batch)
-            // The jobs and then the callback completed: read off the store's counters, as cheap as
-            // the plain run's check (reading the batch would count its jobs each time).
-            return { runtime in try await runtime.store.stats(now: Date()).count(.completed) - before >= jobs + 1 }
-        }
+        var runtime = try self.runtime()
+        var before = try await store.stats(now: Date()).count(.completed)
+        try await BenchRun.enqueue(jobs, of: NoopHandler.name, into: runtime)
+        let plain = try await BenchRun.seconds(until: jobs, moreComplete: runtime, before: before)
+
+        runtime = try self.runtime()
+        before = try await store.stats(now: Date()).count(.completed)
+        var batch = Batch(name: "bench")
+        for _ in 0..<jobs { try batch.add(NoopHandler.self, .init()) }
+        try batch.on(.onComplete, NoopHandler.self, .init())
+        _ = try await runtime.enqueue(batch)
+        // The jobs and then the callback completed: read off the store's counters, as cheap as
+        // the plain run's check (reading the batch would count its jobs each time).
+        let batched = try await BenchRun.seconds(until: jobs + 1, moreComplete: runtime, before: before)
         let hops = try await chainHops(length: 1000)
         return FlowBenchReport(
             store: name, jobs: jobs, workers: workers, plainPerSec: Int(Double(jobs) / plain), batchPerSec: Int(Double(jobs) / batched),
@@ -46,17 +40,6 @@ struct FlowBench {
             store: store, plugins: [DiagnosticsPlugin()],
             configuration: RuntimeConfiguration(concurrency: workers, claimBatchSize: max(workers, 256), pollInterval: .milliseconds(50)),
             logger: logger)
-    }
-
-    /// Enqueues with a stopped runtime, then times its workers from start until `done` says so.
-    private func seconds(_ enqueue: (ConveyorRuntime) async throws -> @Sendable (ConveyorRuntime) async throws -> Bool) async throws -> Double {
-        let runtime = try runtime()
-        let done = try await enqueue(runtime)
-        let start = ContinuousClock.now
-        return try await runtime.withRunning {
-            while try await !done(runtime) { try await Task.sleep(for: .milliseconds(20)) }
-            return (ContinuousClock.now - start).seconds
-        }
     }
 
     /// Runs a chain of `length` no-op jobs and returns each hop, sorted, in milliseconds.

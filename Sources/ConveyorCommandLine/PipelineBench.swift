@@ -38,17 +38,8 @@ struct PipelineBench {
             configuration: RuntimeConfiguration(concurrency: workers, claimBatchSize: max(workers, 256), pollInterval: .milliseconds(50)),
             logger: logger)
         let before = try await store.stats(now: Date()).count(.completed)
-        let requests = Array(repeating: JobRequest(type: type, payload: Data("{}".utf8)), count: 1000)
-        var remaining = jobs
-        while remaining > 0 {
-            try await runtime.enqueue(Array(requests.prefix(remaining)))
-            remaining -= min(remaining, 1000)
-        }
-        let start = ContinuousClock.now
-        return try await runtime.withRunning {
-            while try await store.stats(now: Date()).count(.completed) - before < jobs { try await Task.sleep(for: .milliseconds(20)) }
-            return (ContinuousClock.now - start).seconds
-        }
+        try await BenchRun.enqueue(jobs, of: type, into: runtime)
+        return try await BenchRun.seconds(until: jobs, moreComplete: runtime, before: before)
     }
 }
 
