@@ -4,21 +4,22 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresJobStore {
-    public func steps(of id: JobID) async throws -> [StepRecord] {
-        try await statement("read a job's steps") { connection in
+    public func steps(of ids: [JobID]) async throws -> [JobID: [StepRecord]] {
+        guard !ids.isEmpty else { return [:] }
+        return try await statement("read jobs' steps") { connection in
             let rows = try await connection.query("""
-                SELECT key, name, position, status, attempt, started_at, finished_at, output FROM conveyor_job_steps
-                WHERE job_id = \(id.uuid) ORDER BY position, key
+                SELECT job_id, key, name, position, status, attempt, started_at, finished_at, output FROM conveyor_job_steps
+                WHERE job_id = ANY(\(ids.map(\.uuid))::uuid[]) ORDER BY job_id, position, key
                 """, logger: self.logger)
-            var records: [StepRecord] = []
-            for try await (key, name, position, status, attempt, startedAt, finishedAt, output)
-                in rows.decode((String, String, Int, String, Int, Date, Date?, Data?).self)
+            var found: [JobID: [StepRecord]] = [:]
+            for try await (id, key, name, position, status, attempt, startedAt, finishedAt, output)
+                in rows.decode((UUID, String, String, Int, String, Int, Date, Date?, Data?).self)
             {
-                records.append(StepRecord(
+                found[JobID(id), default: []].append(StepRecord(
                     key: key, name: name, position: position, status: StepStatus(rawValue: status) ?? .completed, attempt: attempt,
                     startedAt: startedAt, finishedAt: finishedAt, output: output))
             }
-            return records
+            return found
         }
     }
 

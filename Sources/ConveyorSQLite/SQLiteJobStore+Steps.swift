@@ -3,19 +3,27 @@ import Foundation
 import GRDB
 
 extension SQLiteJobStore {
-    public func steps(of id: JobID) async throws -> [StepRecord] {
-        try await read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT key, name, position, status, attempt, started_at, finished_at, output FROM job_steps
-                    WHERE job_id = ? ORDER BY position, key
-                    """),
-                arguments: [id.bytes]
-            ).map { row in
-                StepRecord(
-                    key: row[0], name: row[1], position: row[2], status: StepStatus(rawValue: row[3]) ?? .completed, attempt: row[4],
-                    startedAt: SQLiteColumns.date(row[5]), finishedAt: (row[6] as Int64?).map(SQLiteColumns.date), output: row[7])
+    public func steps(of ids: [JobID]) async throws -> [JobID: [StepRecord]] {
+        guard !ids.isEmpty else { return [:] }
+        return try await read { db in
+            var found: [JobID: [StepRecord]] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = ids[start..<min(start + 500, ids.count)]
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT job_id, key, name, position, status, attempt, started_at, finished_at, output FROM job_steps
+                        WHERE job_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ","))) ORDER BY job_id, position, key
+                        """,
+                    arguments: StatementArguments(slice.map(\.bytes)))
+                for row in rows {
+                    guard let id = JobID(bytes: row[0]) else { continue }
+                    found[id, default: []].append(StepRecord(
+                        key: row[1], name: row[2], position: row[3], status: StepStatus(rawValue: row[4]) ?? .completed, attempt: row[5],
+                        startedAt: SQLiteColumns.date(row[6]), finishedAt: (row[7] as Int64?).map(SQLiteColumns.date), output: row[8]))
+                }
             }
+            return found
         }
     }
 

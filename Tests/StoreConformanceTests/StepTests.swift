@@ -79,6 +79,8 @@ extension StoreConformanceTests {
         #expect(try await store.steps(of: job.id).isEmpty)
 
         #expect(try await store.steps(of: other.id).count == 2)
+        let both = try await store.steps(of: [job.id, other.id, JobID.make()])
+        #expect(Set(both.keys) == [other.id] && both[other.id]?.map(\.key) == ["stage/0", "step/post"], "a job with no steps is left out")
         #expect(try await store.deleteFailed(finishedBefore: Self.now.addingTimeInterval(1)) == 1)
         #expect(try await store.steps(of: other.id).isEmpty)
     }

@@ -34,13 +34,13 @@ extension JobContext {
         let started = StepRecord(
             key: key, name: fullName, position: earlier?.position ?? journal.nextStepPosition(), status: .running, attempt: attempt,
             startedAt: Date())
-        if delivery == .atMostOnce { try await journal.save([started]) }
+        if delivery == .atMostOnce { try await journal.save([started], durably: true) }
         let value: T
         do {
             value = try await body()
         } catch {
             // It failed, so its outcome is known: a retry may run it. Cancelled, it stays unknown.
-            if delivery == .atMostOnce, !(error is CancellationError), !Task.isCancelled { try? await journal.remove(key: key) }
+            if delivery == .atMostOnce, !(error is CancellationError), !Task.isCancelled { journal.remove(key: key) }
             throw error
         }
         var finished = started

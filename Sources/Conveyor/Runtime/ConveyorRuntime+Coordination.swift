@@ -105,6 +105,8 @@ extension ConveyorRuntime {
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         let jobs: [Job]
         await flushProgress(of: settlement)
+        // The jobs' steps go before their ends, which would lock them out.
+        if !settlement.outcomes.isEmpty { await stepWriter.flushed() }
         do {
             let (applied, claimed) = try await store.complete(settlement.outcomes, andClaim: request)
             announce(applied, of: settlement)

@@ -15,7 +15,7 @@ extension ConveyorRuntime {
                     batch: job.batch?.callback == nil ? nil : try await batch(calling: job),
                     journal: StepJournal(
                         jobID: job.id, workerID: configuration.workerID, attempt: job.attempts, maxOutput: configuration.maxStepOutput,
-                        writer: stepWriter, store: store))
+                        writer: stepWriter, reader: stepReader))
                 // Without middleware the handler is called directly: one async frame less per job.
                 if middleware.isEmpty {
                     result = .success(try await handler.run(job.payload, context))
@@ -105,6 +105,7 @@ extension ConveyorRuntime {
     func settle(_ settlement: Settlement) async {
         guard !settlement.outcomes.isEmpty else { return }
         await flushProgress(of: settlement)
+        await stepWriter.flushed()
         let giveUp = ContinuousClock.now + configuration.leaseDuration
         var delay = Duration.milliseconds(100)
         for attempt in 1... {

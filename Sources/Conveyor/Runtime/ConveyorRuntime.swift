@@ -20,8 +20,10 @@ public final class ConveyorRuntime: Service, Sendable {
     /// Orders a new job's events behind its enqueue's announcement.
     let announcements = JobAnnouncements()
     let enqueueHooks = EnqueueHookGate()
-    /// Records the steps of every job this runtime runs, many jobs' writes to a transaction.
+    /// Records the steps of every job this runtime runs, many jobs' writes to a transaction, and
+    /// reads them as jobs start, many jobs to a query.
     let stepWriter: StepWriter
+    let stepReader: StepReader
     let logger: Logger
     let coordinator = Mutex(Coordinator())
 
@@ -80,7 +82,8 @@ public final class ConveyorRuntime: Service, Sendable {
         }
         guard problems.isEmpty else { throw ConveyorError(.invalidConfiguration, problems.joined(separator: "\n")) }
         self.store = store
-        self.stepWriter = StepWriter(store: store)
+        self.stepWriter = StepWriter(store: store, logger: logger)
+        self.stepReader = StepReader(store: store)
         self.registry = registry
         self.configuration = configuration
         self.middleware = middleware

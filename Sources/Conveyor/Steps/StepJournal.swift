@@ -16,23 +16,23 @@ public final class StepJournal: Sendable {
     let attempt: Int
     let maxOutput: Int
     private let writer: StepWriter
-    private let store: any StepStore
+    private let reader: StepReader
     private let state = Mutex(State())
 
-    init(jobID: JobID, workerID: String, attempt: Int, maxOutput: Int, writer: StepWriter, store: any StepStore) {
+    init(jobID: JobID, workerID: String, attempt: Int, maxOutput: Int, writer: StepWriter, reader: StepReader) {
         self.jobID = jobID
         self.workerID = workerID
         self.attempt = attempt
         self.maxOutput = maxOutput
         self.writer = writer
-        self.store = store
+        self.reader = reader
     }
 
     /// What earlier attempts (and this one) recorded, by key.
     func records() async throws -> [String: StepRecord] {
         if let records = state.withLock({ $0.records }) { return records }
         let loaded: [StepRecord]
-        do { loaded = try await store.steps(of: jobID) } catch {
+        do { loaded = try await reader.steps(of: jobID) } catch {
             throw JobError.retryable("Could not read the job's recorded steps: \(error)", code: .storeUnavailable)
         }
         let byKey = Dictionary(loaded.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
@@ -61,16 +61,19 @@ public final class StepJournal: Sendable {
     /// Steps of plain handlers sort after any pipeline stage.
     static let firstStepPosition = 10_000
 
-    /// Writes records (all or none), waiting until the store has them.
-    func save(_ records: [StepRecord]) async throws {
-        try await write(records.map { .save($0) })
+    /// Writes records (all or none). `durably`: waits until the store has them — what an
+    /// at-most-once step's start needs; otherwise they are written while the job goes on (before
+    /// its outcome), and a worker dying in those milliseconds runs the step again.
+    func save(_ records: [StepRecord], durably: Bool = false) async throws {
+        let changes = records.map { StepWrite.Change.save($0) }
+        if durably { try await write(changes) } else { queue(changes) }
         state.withLock { state in
             for record in records { state.records?[record.key] = record }
         }
     }
 
-    func remove(key: String) async throws {
-        try await write([.remove(key: key)])
+    func remove(key: String) {
+        queue([.remove(key: key)])
         state.withLock { _ = $0.records?.removeValue(forKey: key) }
     }
 
@@ -89,6 +92,10 @@ public final class StepJournal: Sendable {
             return nil
         }
         return data
+    }
+
+    private func queue(_ changes: [StepWrite.Change]) {
+        writer.enqueue(changes.map { StepWrite(jobID: jobID, workerID: workerID, attempt: attempt, change: $0) })
     }
 
     private func write(_ changes: [StepWrite.Change]) async throws {

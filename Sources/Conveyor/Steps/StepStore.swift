@@ -3,9 +3,17 @@
 /// retry keeps the completed ones, so the job resumes, and drops at-most-once steps left
 /// `running`: retrying is the user saying "run it again".
 public protocol StepStore: Sendable {
-    /// The job's records, by position; empty for a job with none (or no such job).
-    func steps(of id: JobID) async throws -> [StepRecord]
+    /// Each job's records, by position; a job with none (or no such job) is left out. Many jobs
+    /// at once: a runtime reads the steps of the jobs it starts together.
+    func steps(of ids: [JobID]) async throws -> [JobID: [StepRecord]]
     /// Applies each write whose worker still holds its job (running, leased to it, at that
     /// attempt), all in one transaction; returns the jobs whose writes were applied.
     func record(_ writes: [StepWrite]) async throws -> Set<JobID>
+}
+
+extension StepStore {
+    /// One job's records, by position; empty for a job with none.
+    public func steps(of id: JobID) async throws -> [StepRecord] {
+        try await steps(of: [id])[id] ?? []
+    }
 }

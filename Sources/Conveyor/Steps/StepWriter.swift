@@ -1,35 +1,67 @@
+import Logging
 import Synchronization
 
 /// Writes step records for every job a runtime runs, with group commit: writes that arrive while
-/// one store call is under way wait for the next, and go in one transaction together. A stage
-/// waits for its record before the next starts, so without this every stage would pay a
-/// transaction of its own.
+/// one store call is under way wait for the next, and go in one transaction together. Most writes
+/// are not waited for — a stage's record is written while the next stage runs — and the runtime
+/// calls ``flushed()`` before it records jobs' outcomes, so a job's steps are in the store before
+/// its end (whose lease would refuse them after).
 final class StepWriter: Sendable {
-    private typealias Waiter = (writes: [StepWrite], continuation: CheckedContinuation<Bool, any Error>)
+    private struct Waiter {
+        var writes: [StepWrite]
+        var continuation: CheckedContinuation<Bool, any Error>?
+        var sequence: Int
+    }
 
     private struct State {
         var waiting: [Waiter] = []
         var writing = false
+        var enqueued = 0
+        var written = 0
+        var flushes: [(upTo: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let store: any StepStore
+    private let logger: Logger
     private let state = Mutex(State())
 
-    init(store: any StepStore) {
+    init(store: any StepStore, logger: Logger) {
         self.store = store
+        self.logger = logger
     }
 
-    /// Writes `writes` (all of one job); `false` when the job's worker no longer holds it.
+    /// Writes `writes` (all of one job) and waits: `false` when the job's worker no longer holds it.
     func write(_ writes: [StepWrite]) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLock { state in
-                state.waiting.append((writes, continuation))
-                guard !state.writing else { return false }
-                state.writing = true
-                return true
+        try await withCheckedThrowingContinuation { continuation in add(writes, continuation) }
+    }
+
+    /// Queues `writes` without waiting; a failure is logged (the step then runs again if the job
+    /// is retried).
+    func enqueue(_ writes: [StepWrite]) { add(writes, nil) }
+
+    /// Returns once every write queued before the call was applied (or failed).
+    func flushed() async {
+        let target = state.withLock { $0.enqueued }
+        guard state.withLock({ $0.written < target }) else { return }
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                guard state.written < target else { return true }
+                state.flushes.append((target, continuation))
+                return false
             }
-            if start { Task { await self.drain() } }
+            if done { continuation.resume() }
         }
+    }
+
+    private func add(_ writes: [StepWrite], _ continuation: CheckedContinuation<Bool, any Error>?) {
+        let start = state.withLock { state in
+            state.enqueued += 1
+            state.waiting.append(Waiter(writes: writes, continuation: continuation, sequence: state.enqueued))
+            guard !state.writing else { return false }
+            state.writing = true
+            return true
+        }
+        if start { Task { await self.drain() } }
     }
 
     private func drain() async {
@@ -43,12 +75,24 @@ final class StepWriter: Sendable {
                 return state.waiting
             }
             guard let group else { return }
-            do {
-                let applied = try await store.record(group.flatMap(\.writes))
-                for waiter in group { waiter.continuation.resume(returning: waiter.writes.allSatisfy { applied.contains($0.jobID) }) }
-            } catch {
-                for waiter in group { waiter.continuation.resume(throwing: error) }
+            var failure: (any Error)?
+            var applied: Set<JobID> = []
+            do { applied = try await store.record(group.flatMap(\.writes)) } catch { failure = error }
+            if let failure, group.contains(where: { $0.continuation == nil }) {
+                logger.warning("Recording job steps failed; those steps run again if their jobs do", metadata: ["error": "\(failure)"])
             }
+            for waiter in group {
+                if let failure { waiter.continuation?.resume(throwing: failure) } else {
+                    waiter.continuation?.resume(returning: waiter.writes.allSatisfy { applied.contains($0.jobID) })
+                }
+            }
+            let flushed = state.withLock { state in
+                state.written = group.last?.sequence ?? state.written
+                let due = state.flushes.filter { $0.upTo <= state.written }
+                state.flushes.removeAll { $0.upTo <= state.written }
+                return due
+            }
+            for flush in flushed { flush.continuation.resume() }
         }
     }
 }

@@ -1,6 +1,13 @@
 extension MemoryJobStore {
-    public func steps(of id: JobID) async throws -> [StepRecord] {
-        locked { state in (state.steps[id] ?? [:]).values.sorted { ($0.position, $0.key) < ($1.position, $1.key) } }
+    public func steps(of ids: [JobID]) async throws -> [JobID: [StepRecord]] {
+        locked { state in
+            var found: [JobID: [StepRecord]] = [:]
+            for id in ids {
+                guard let records = state.steps[id], !records.isEmpty else { continue }
+                found[id] = records.values.sorted { ($0.position, $0.key) < ($1.position, $1.key) }
+            }
+            return found
+        }
     }
 
     public func record(_ writes: [StepWrite]) async throws -> Set<JobID> {
