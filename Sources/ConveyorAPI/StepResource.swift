@@ -37,10 +37,11 @@ public struct StepResource: Codable, Sendable, Hashable {
     /// once the job ended without them (the last stage, whose output is the job's result, is
     /// completed with the job) — then the `context.step`s it recorded, in the order they ran.
     public static func list(for job: Job, records: [StepRecord], stages: [String]) -> [StepResource] {
-        let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        var byIndex: [Int: StepRecord] = [:]
+        for record in records { if let index = record.stageIndex { byIndex[index] = record } }
         var steps: [StepResource] = []
         for (index, name) in stages.enumerated() {
-            if let record = byKey["stage/\(index)"], record.name == name, record.status == .completed {
+            if let record = byIndex[index], record.name == name, record.status == .completed {
                 steps.append(StepResource(record))
             } else if job.status == .completed {
                 steps.append(StepResource(name: name, status: .completed, attempt: job.attempts, startedAt: nil, finishedAt: job.finishedAt))

@@ -26,35 +26,40 @@ extension PostgresJobStore {
     public func record(_ writes: [StepWrite]) async throws -> Set<JobID> {
         guard !writes.isEmpty else { return [] }
         return try await transaction("record job steps") { connection in
-            var held: [JobID: Bool] = [:]
+            var applied: Set<JobID> = []
             for write in writes {
-                var isHeld = held[write.jobID]
-                if isHeld == nil {
-                    // Shared lock until commit: a rescue or cancel of the job waits for these writes.
-                    isHeld = try await self.scalar("""
-                        SELECT true FROM conveyor_jobs WHERE id = \(write.jobID.uuid) AND state = 'running'
-                            AND lease_owner = \(write.workerID) AND attempts = \(write.attempt) FOR SHARE
-                        """, as: Bool.self, on: connection) ?? false
-                    held[write.jobID] = isHeld
+                func holds() async throws -> Bool {
+                    try await self.scalar("""
+                        SELECT true FROM conveyor_jobs WHERE id = \(write.jobID.uuid) AND state = 'running' AND lease_owner = \(write.workerID)
+                            AND attempts = \(write.attempt)
+                        """, as: Bool.self, on: connection) == true
                 }
-                guard isHeld == true else { continue }
                 switch write.change {
                 case .save(let record):
-                    try await connection.execute("""
+                    // The lease is checked in the statement: no row comes out of the jobs table unless it holds.
+                    let rows = try await connection.query("""
                         INSERT INTO conveyor_job_steps (job_id, key, name, position, status, attempt, started_at, finished_at, output)
-                        VALUES (\(write.jobID.uuid), \(record.key), \(record.name), \(record.position), \(record.status.rawValue), \(record.attempt),
-                            \(record.startedAt), \(record.finishedAt), \(record.output.map { ByteBuffer(bytes: $0) }))
+                        SELECT id, \(record.key), \(record.name), \(record.position), \(record.status.rawValue), \(record.attempt), \(record.startedAt),
+                            \(record.finishedAt), \(record.output.map { ByteBuffer(bytes: $0) })
+                        FROM conveyor_jobs WHERE id = \(write.jobID.uuid) AND state = 'running' AND lease_owner = \(write.workerID)
+                            AND attempts = \(write.attempt)
                         ON CONFLICT (job_id, key) DO UPDATE SET name = excluded.name, position = excluded.position, status = excluded.status,
                             attempt = excluded.attempt, started_at = excluded.started_at, finished_at = excluded.finished_at, output = excluded.output
+                        RETURNING true
                         """, logger: self.logger)
+                    for try await _ in rows { applied.insert(write.jobID) }
                 case .remove(let key):
+                    guard try await holds() else { continue }
                     try await connection.execute(
                         "DELETE FROM conveyor_job_steps WHERE job_id = \(write.jobID.uuid) AND key = \(key)", logger: self.logger)
+                    applied.insert(write.jobID)
                 case .removeAll:
+                    guard try await holds() else { continue }
                     try await connection.execute("DELETE FROM conveyor_job_steps WHERE job_id = \(write.jobID.uuid)", logger: self.logger)
+                    applied.insert(write.jobID)
                 }
             }
-            return Set(held.filter(\.value).keys)
+            return applied
         }
     }
 }

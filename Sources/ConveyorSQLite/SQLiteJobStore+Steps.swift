@@ -30,30 +30,34 @@ extension SQLiteJobStore {
     public func record(_ writes: [StepWrite]) async throws -> Set<JobID> {
         guard !writes.isEmpty else { return [] }
         return try await write { db in
-            var held: [JobID: Bool] = [:]
-            let holds = try db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ?")
+            var applied: Set<JobID> = []
+            let lease = "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ?"
             for write in writes {
-                let isHeld = try held[write.jobID] ?? (Bool.fetchOne(holds, arguments: [write.jobID.bytes, write.workerID, write.attempt]) ?? false)
-                held[write.jobID] = isHeld
-                guard isHeld else { continue }
+                let holder: StatementArguments = [write.jobID.bytes, write.workerID, write.attempt]
                 switch write.change {
                 case .save(let record):
+                    // The lease is checked in the statement: no row comes out of `jobs` unless it holds.
                     try db.cachedStatement(sql: """
                         INSERT INTO job_steps (job_id, key, name, position, status, attempt, started_at, finished_at, output)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ?
                         ON CONFLICT (job_id, key) DO UPDATE SET name = excluded.name, position = excluded.position, status = excluded.status,
                             attempt = excluded.attempt, started_at = excluded.started_at, finished_at = excluded.finished_at, output = excluded.output
                         """).execute(arguments: [
-                            write.jobID.bytes, record.key, record.name, record.position, record.status.rawValue, record.attempt,
-                            SQLiteColumns.micros(record.startedAt), record.finishedAt.map(SQLiteColumns.micros), record.output,
-                        ])
+                            record.key, record.name, record.position, record.status.rawValue, record.attempt, SQLiteColumns.micros(record.startedAt),
+                            record.finishedAt.map(SQLiteColumns.micros), record.output,
+                        ] + holder)
+                    if db.changesCount > 0 { applied.insert(write.jobID) }
                 case .remove(let key):
+                    guard try Bool.fetchOne(db.cachedStatement(sql: lease), arguments: holder) == true else { continue }
                     try db.cachedStatement(sql: "DELETE FROM job_steps WHERE job_id = ? AND key = ?").execute(arguments: [write.jobID.bytes, key])
+                    applied.insert(write.jobID)
                 case .removeAll:
+                    guard try Bool.fetchOne(db.cachedStatement(sql: lease), arguments: holder) == true else { continue }
                     try db.cachedStatement(sql: "DELETE FROM job_steps WHERE job_id = ?").execute(arguments: [write.jobID.bytes])
+                    applied.insert(write.jobID)
                 }
             }
-            return Set(held.filter(\.value).keys)
+            return applied
         }
     }
 }

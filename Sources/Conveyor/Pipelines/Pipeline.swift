@@ -28,11 +28,11 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
         self.chain = build()
     }
 
-    /// Runs the stages with a context whose progress maps into each stage's share. Each stage is
-    /// recorded when it finishes, its output with it when `Codable`; a later attempt starts after
-    /// the last stage it can read back (returning at once if that is the last), and runs again the
-    /// ones after that. Recorded stages of a pipeline whose stages have changed since are dropped,
-    /// and it starts from the first.
+    /// Runs the stages with a context whose progress maps into each stage's share. Each stage but
+    /// the last (whose output is the job's result, stored with its end) is recorded when it
+    /// finishes, its output too when `Codable`; a later attempt starts after the last stage it can
+    /// read back, with that output, and runs again the ones after it. Records made when the
+    /// pipeline had other stages (names or order) are dropped, and it starts from the first.
     public func run(_ input: Input, context: JobContext) async throws -> Output {
         let links = chain.links
         let weights = links.map { max(0, $0.weight) }
@@ -41,9 +41,8 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
         for weight in weights { bounds.append(bounds.last! + (total > 0 ? weight / total : 1 / Double(weights.count))) }
         var value: any Sendable = input
         var start = 0
-        var shapeRecorded = false
-        if let journal = context.journal {
-            (start, value, shapeRecorded) = try await resumePoint(journal, input: input, logger: context.logger)
+        if let journal = context.journal, links.count > 1 {
+            (start, value) = try await resumePoint(journal, input: input, logger: context.logger)
         }
         for index in start..<links.count {
             let upper = index == links.count - 1 ? 1 : bounds[index + 1]
@@ -52,14 +51,16 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
             let startedAt = Date()
             value = try await links[index].run(value, stageContext)
             try Task.checkCancellation()
-            if let journal = context.journal {
+            if let journal = context.journal, index < links.count - 1 {
                 let output = links[index].encode.flatMap { encode in
                     journal.output({ try encode(value) }, step: links[index].name, logger: stageContext.logger)
                 }
-                var records = [StageLink.record(index, links[index].name, attempt: context.attempt, startedAt: startedAt, output: output)]
-                if !shapeRecorded { records.append(shapeRecord(attempt: context.attempt)) }
-                try await journal.save(records)
-                shapeRecorded = true
+                let key = StageLink.key(index, shape: chain.shape)
+                try await journal.save([
+                    StepRecord(
+                        key: key, name: links[index].name, position: index, status: .completed, attempt: context.attempt, startedAt: startedAt,
+                        finishedAt: Date(), output: output)
+                ])
             }
         }
         guard let output = value as? Output else { throw JobError.permanent("Pipeline '\(name)' ended with the wrong output type") }
@@ -67,32 +68,27 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
     }
 
     /// Where an attempt starts: after the last stage whose output it can read back (its input for
-    /// the next), or at the first. Also says whether the stages' names are already recorded.
-    private func resumePoint(_ journal: StepJournal, input: Input, logger: Logger) async throws -> (Int, any Sendable, Bool) {
+    /// the next), or at the first.
+    private func resumePoint(_ journal: StepJournal, input: Input, logger: Logger) async throws -> (Int, any Sendable) {
         let records = try await journal.records()
-        guard let shape = records[StageLink.shapeKey] else { return (0, input, false) }
-        guard shape.output == (try? JSONCoding.encode(chain.links.map(\.name))) else {
+        guard !records.isEmpty else { return (0, input) }
+        let stages = records.values.filter { $0.key.hasPrefix(StageLink.keyPrefix) }
+        if !stages.isEmpty, !stages.contains(where: { $0.key.hasSuffix("@" + chain.shape) }) {
             logger.info("Pipeline stages changed since they were recorded; starting from the first stage", metadata: [
-                "stages.recorded": "\(shape.output.map { String(decoding: $0, as: UTF8.self) } ?? "?")",
+                "stages.recorded": "\(stages.sorted { $0.position < $1.position }.map(\.name))",
             ])
             try await journal.removeAll()
-            return (0, input, false)
+            return (0, input)
         }
-        for index in stride(from: chain.links.count - 1, through: 0, by: -1) {
-            guard let record = records[StageLink.key(index)], record.status == .completed, let data = record.output,
+        for index in stride(from: chain.links.count - 2, through: 0, by: -1) {
+            guard let record = records[StageLink.key(index, shape: chain.shape)], record.status == .completed, let data = record.output,
                 let decode = chain.links[index].decode, let value = try? decode(data)
             else { continue }
             logger.info("Resuming after a stage recorded earlier", metadata: [
                 "stage": "\(record.name)", "stage.attempt": "\(record.attempt)",
             ])
-            return (index + 1, value, true)
+            return (index + 1, value)
         }
-        return (0, input, true)
-    }
-
-    private func shapeRecord(attempt: Int) -> StepRecord {
-        StepRecord(
-            key: StageLink.shapeKey, name: "stages", position: -1, status: .completed, attempt: attempt, startedAt: Date(), finishedAt: Date(),
-            output: try? JSONCoding.encode(chain.links.map(\.name)))
+        return (0, input)
     }
 }

@@ -37,13 +37,26 @@ struct StageLink: Sendable {
 }
 
 extension StageLink {
-    /// The record of the pipeline's stage names, which tells a later attempt whether the other
-    /// records still describe this pipeline. Job JSON leaves it out.
-    static let shapeKey = "stages"
+    static let keyPrefix = "stage/"
 
-    static func key(_ index: Int) -> String { "stage/\(index)" }
+    /// A stage's record key: its index, and the pipeline's shape, so records made when the
+    /// pipeline had other stages are told apart (`stage/1@9f3c…`).
+    static func key(_ index: Int, shape: String) -> String { "\(keyPrefix)\(index)@\(shape)" }
 
-    static func record(_ index: Int, _ name: String, attempt: Int, startedAt: Date, output: Data?) -> StepRecord {
-        StepRecord(key: key(index), name: name, position: index, status: .completed, attempt: attempt, startedAt: startedAt, finishedAt: Date(), output: output)
+    /// The index in a stage record's key; `nil` for a key of another kind.
+    static func index(inKey key: String) -> Int? {
+        guard key.hasPrefix(keyPrefix), let at = key.firstIndex(of: "@") else { return nil }
+        return Int(key[key.index(key.startIndex, offsetBy: keyPrefix.count)..<at])
+    }
+
+    /// The stages' names and order as 16 hex digits (FNV-1a, stable across processes and builds).
+    static func shape(of names: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in names.joined(separator: "\u{1F}").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -20,6 +20,9 @@ public struct StepRecord: Sendable, Hashable, Codable {
     /// `CONVEYOR_MAX_STEP_OUTPUT`), so a later attempt runs it again.
     public var output: Data?
 
+    /// For a pipeline stage's record, the stage's index; `nil` for a `context.step`'s.
+    public var stageIndex: Int? { StageLink.index(inKey: key) }
+
     public init(
         key: String, name: String, position: Int, status: StepStatus, attempt: Int, startedAt: Date, finishedAt: Date? = nil,
         output: Data? = nil
