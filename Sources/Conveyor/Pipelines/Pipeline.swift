@@ -69,12 +69,12 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
 
     /// Where an attempt starts: after the last stage whose output it can read back (its input for
     /// the next), or at the first.
-    private func resumePoint(_ journal: StepJournal, input: Input, logger: Logger) async throws -> (Int, any Sendable) {
+    private func resumePoint(_ journal: StepJournal, input: Input, logger: @autoclosure () -> Logger) async throws -> (Int, any Sendable) {
         let records = try await journal.records()
         guard !records.isEmpty else { return (0, input) }
         let stages = records.values.filter { $0.key.hasPrefix(StageLink.keyPrefix) }
         if !stages.isEmpty, !stages.contains(where: { $0.key.hasSuffix("@" + chain.shape) }) {
-            logger.info("Pipeline stages changed since they were recorded; starting from the first stage", metadata: [
+            logger().info("Pipeline stages changed since they were recorded; starting from the first stage", metadata: [
                 "stages.recorded": "\(stages.sorted { $0.position < $1.position }.map(\.name))",
             ])
             try await journal.removeAll()
@@ -84,7 +84,7 @@ public struct Pipeline<Input: Codable & Sendable, Output: Codable & Sendable>: S
             guard let record = records[StageLink.key(index, shape: chain.shape)], record.status == .completed, let data = record.output,
                 let decode = chain.links[index].decode, let value = try? decode(data)
             else { continue }
-            logger.info("Resuming after a stage recorded earlier", metadata: [
+            logger().info("Resuming after a stage recorded earlier", metadata: [
                 "stage": "\(record.name)", "stage.attempt": "\(record.attempt)",
             ])
             return (index + 1, value)

@@ -83,10 +83,10 @@ public final class StepJournal: Sendable {
     }
 
     /// `value` as JSON when it is `Codable` and within `CONVEYOR_MAX_STEP_OUTPUT`; `nil` (logged) when too big.
-    func output(_ encode: () throws -> Data, step: String, logger: Logger) -> Data? {
+    func output(_ encode: () throws -> Data, step: String, logger: @autoclosure () -> Logger) -> Data? {
         guard let data = try? encode() else { return nil }
         guard data.count <= maxOutput else {
-            logger.info("Step output not recorded: larger than CONVEYOR_MAX_STEP_OUTPUT; a later attempt runs the step again", metadata: [
+            logger().info("Step output not recorded: larger than CONVEYOR_MAX_STEP_OUTPUT; a later attempt runs the step again", metadata: [
                 "step": "\(step)", "bytes": "\(data.count)", "limit": "\(maxOutput)",
             ])
             return nil
