@@ -53,6 +53,18 @@ final class StepWriter: Sendable {
         }
     }
 
+    /// Waits up to ``gathering`` for more writes, or until a flush or a waiting write wants them now.
+    private func gather() async {
+        let deadline = ContinuousClock.now + Self.gathering
+        while ContinuousClock.now < deadline, !isUrgent() {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private func isUrgent() -> Bool {
+        state.withLock { state in !state.flushes.isEmpty || state.waiting.contains { $0.continuation != nil } }
+    }
+
     private func add(_ writes: [StepWrite], _ continuation: CheckedContinuation<Bool, any Error>?) {
         let start = state.withLock { state in
             state.enqueued += 1
@@ -64,8 +76,13 @@ final class StepWriter: Sendable {
         if start { Task { await self.drain() } }
     }
 
+    /// How long writes nobody waits for gather before they are written: a transaction per few
+    /// milliseconds, not per stage. A waiting write or a flush ends the wait at once.
+    private static let gathering = Duration.milliseconds(5)
+
     private func drain() async {
         while true {
+            if !isUrgent() { await gather() }
             let group = state.withLock { state -> [Waiter]? in
                 guard !state.waiting.isEmpty else {
                     state.writing = false
