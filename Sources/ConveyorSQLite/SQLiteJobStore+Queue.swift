@@ -84,12 +84,14 @@ extension SQLiteJobStore {
     /// Both in one transaction: one commit and one trip to the writer per worker turn.
     public func complete(_ outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
         let origin = events.origin
-        let (applied, requeued, claimed) = try await write { db in
-            let (applied, requeued) = try Self.complete(outcomes, origin: origin, in: db)
-            return (applied, requeued, try Self.claim(request, in: db))
-        }
+        let (applied, requeued, claimed) = try await write { db in try Self.turn(outcomes, andClaim: request, origin: origin, in: db) }
         if requeued { wakeup.signal() }
         return (applied, claimed)
+    }
+
+    static func turn(_ outcomes: [JobOutcome], andClaim request: ClaimRequest, origin: String, in db: Database) throws -> (Set<JobID>, Bool, [Job]) {
+        let (applied, requeued) = try Self.complete(outcomes, origin: origin, in: db)
+        return (applied, requeued, try Self.claim(request, in: db))
     }
 
     private static func claim(_ request: ClaimRequest, in db: Database) throws -> [Job] {

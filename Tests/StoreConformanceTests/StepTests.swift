@@ -84,4 +84,21 @@ extension StoreConformanceTests {
         #expect(try await store.deleteFailed(finishedBefore: Self.now.addingTimeInterval(1)) == 1)
         #expect(try await store.steps(of: other.id).isEmpty)
     }
+
+    @Test("a turn writes its finished jobs' steps before their ends, then claims", arguments: StoreFactory.all)
+    func stepsInTheTurn(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let first = newJob(), next = newJob()
+        _ = try await store.enqueue([first], limits: .none)
+        _ = try await claim(store, worker: "w1", limit: 1)
+        _ = try await store.enqueue([next], limits: .none)
+        let steps = [StepWrite(jobID: first.id, workerID: "w1", attempt: 1, change: .save(stepRecord("stage/0@x", position: 0)))]
+        let outcome = JobOutcome(jobID: first.id, workerID: "w1", resolution: .completed(result: Data("{}".utf8)), finishedAt: Self.now)
+        let request = ClaimRequest(
+            workerID: "w1", queues: nil, limit: 5, priorityOrder: [.high, .normal, .low], now: Self.now, leaseExpiresAt: Self.now.addingTimeInterval(30))
+        let (applied, claimed) = try await store.record(steps, complete: [outcome], andClaim: request)
+        #expect(applied == [first.id] && claimed.map(\.id) == [next.id])
+        #expect(try await store.steps(of: first.id).map(\.key) == ["stage/0@x"], "written while the job still ran")
+        #expect(try await store.job(first.id)?.status == .completed)
+    }
 }

@@ -105,10 +105,10 @@ extension ConveyorRuntime {
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         let jobs: [Job]
         await flushProgress(of: settlement)
-        // The jobs' steps go before their ends, which would lock them out.
-        if !settlement.outcomes.isEmpty { await stepWriter.flushed() }
+        // The jobs' last steps go in with their ends (which would lock them out after).
+        let steps = settlement.outcomes.isEmpty ? [] : await stepWriter.take()
         do {
-            let (applied, claimed) = try await store.complete(settlement.outcomes, andClaim: request)
+            let (applied, claimed) = try await store.record(steps, complete: settlement.outcomes, andClaim: request)
             announce(applied, of: settlement)
             jobs = claimed
         } catch {
@@ -117,7 +117,7 @@ extension ConveyorRuntime {
                 state.claiming -= limit
                 if state.workGeneration == generation { state.workAvailable = false }
             }
-            await settle(settlement)
+            await settle(settlement, steps: steps)
             return
         }
         let clockNow = ContinuousClock.now

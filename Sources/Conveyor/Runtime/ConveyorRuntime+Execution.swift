@@ -101,15 +101,18 @@ extension ConveyorRuntime {
     /// Writes a batch of outcomes and announces the ones the store applied. A failing store (a
     /// database restarting, a network blip) is retried with backoff for as long as the leases
     /// last: outcomes written late still count, and once the leases have lapsed the jobs are
-    /// rescued and run again anyway, so the outcomes are dropped then.
-    func settle(_ settlement: Settlement) async {
+    /// rescued and run again anyway, so the outcomes are dropped then. The jobs' last step
+    /// records go first: `steps` when the caller already took them from the writer.
+    func settle(_ settlement: Settlement, steps taken: [StepWrite]? = nil) async {
         guard !settlement.outcomes.isEmpty else { return }
         await flushProgress(of: settlement)
-        await stepWriter.flushed()
+        var steps = taken
+        if steps == nil { steps = await stepWriter.take() }
         let giveUp = ContinuousClock.now + configuration.leaseDuration
         var delay = Duration.milliseconds(100)
         for attempt in 1... {
             do {
+                if let steps, !steps.isEmpty { _ = try await store.record(steps) }
                 announce(try await store.complete(settlement.outcomes), of: settlement)
                 return
             } catch {

@@ -9,6 +9,18 @@ public protocol StepStore: Sendable {
     /// Applies each write whose worker still holds its job (running, leased to it, at that
     /// attempt), all in one transaction; returns the jobs whose writes were applied.
     func record(_ writes: [StepWrite]) async throws -> Set<JobID>
+    /// A worker's turn with the steps its finished jobs recorded last: `steps` first, then the
+    /// outcomes and the claim — in one transaction where the store can, so a job's steps cost
+    /// no transaction of their own and are in before its end.
+    func record(_ steps: [StepWrite], complete outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job])
+}
+
+extension StepStore where Self: JobQueueStore {
+    /// Two calls: the steps, then the turn.
+    public func record(_ steps: [StepWrite], complete outcomes: [JobOutcome], andClaim request: ClaimRequest) async throws -> (applied: Set<JobID>, claimed: [Job]) {
+        if !steps.isEmpty { _ = try await record(steps) }
+        return try await complete(outcomes, andClaim: request)
+    }
 }
 
 extension StepStore {

@@ -4,8 +4,8 @@ import Synchronization
 /// Writes step records for every job a runtime runs, with group commit: writes that arrive while
 /// one store call is under way wait for the next, and go in one transaction together. Most writes
 /// are not waited for — a stage's record is written while the next stage runs — and the runtime
-/// calls ``flushed()`` before it records jobs' outcomes, so a job's steps are in the store before
-/// its end (whose lease would refuse them after).
+/// ``take()``s what is still queued into the turn that records jobs' outcomes, so a job's steps are
+/// in the store before its end (whose lease would refuse them after), in the same transaction.
 final class StepWriter: Sendable {
     private struct Waiter {
         var writes: [StepWrite]
@@ -39,18 +39,30 @@ final class StepWriter: Sendable {
     /// is retried).
     func enqueue(_ writes: [StepWrite]) { add(writes, nil) }
 
-    /// Returns once every write queued before the call was applied (or failed).
-    func flushed() async {
-        let target = state.withLock { $0.enqueued }
-        guard state.withLock({ $0.written < target }) else { return }
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
-                guard state.written < target else { return true }
-                state.flushes.append((target, continuation))
-                return false
+    /// Takes the queued writes nobody waits for, for the caller to write with jobs' outcomes, once
+    /// the group being written (if any) is in; they count as written from here on.
+    func take() async -> [StepWrite] {
+        let inFlight = state.withLock { state in state.waiting.map(\.sequence).min().map { $0 - 1 } ?? state.enqueued }
+        if state.withLock({ $0.written < inFlight }) {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state in
+                    guard state.written < inFlight else { return true }
+                    state.flushes.append((inFlight, continuation))
+                    return false
+                }
+                if done { continuation.resume() }
             }
-            if done { continuation.resume() }
         }
+        let (taken, due) = state.withLock { state in
+            let taken = state.waiting.filter { $0.continuation == nil }
+            state.waiting.removeAll { $0.continuation == nil }
+            state.written = max(state.written, (state.waiting.map(\.sequence).min() ?? state.enqueued + 1) - 1)
+            let due = state.flushes.filter { $0.upTo <= state.written }
+            state.flushes.removeAll { $0.upTo <= state.written }
+            return (taken.flatMap(\.writes), due)
+        }
+        for flush in due { flush.continuation.resume() }
+        return taken
     }
 
     /// Waits up to ``gathering`` for more writes, or until a flush or a waiting write wants them now.
