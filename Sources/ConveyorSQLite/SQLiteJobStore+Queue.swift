@@ -95,6 +95,8 @@ extension SQLiteJobStore {
     }
 
     private static func claim(_ request: ClaimRequest, in db: Database) throws -> [Job] {
+        // Read under the write lock: after whatever commit released the jobs it finds.
+        let request = request.taken(at: Date())
         guard request.limit > 0, !request.priorityOrder.isEmpty else { return [] }
         var queues = try String.fetchAll(db.cachedStatement(sql: """
             SELECT queue FROM job_counts WHERE state = 'queued' AND n > 0 AND queue NOT IN (SELECT queue FROM paused_queues)

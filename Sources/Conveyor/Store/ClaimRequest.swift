@@ -20,4 +20,16 @@ public struct ClaimRequest: Sendable, Hashable {
         self.now = now
         self.leaseExpiresAt = leaseExpiresAt
     }
+
+    /// The request as of `moment`, when the store really takes the jobs (it may have waited for a
+    /// lock since `now` was read): later times, the lease as long. A job released by another
+    /// process's commit, which the claim could only see after that commit, then never starts
+    /// before what released it ended.
+    public func taken(at moment: Date) -> ClaimRequest {
+        guard moment > now else { return self }
+        var request = self
+        request.leaseExpiresAt = leaseExpiresAt.addingTimeInterval(moment.timeIntervalSince(now))
+        request.now = moment
+        return request
+    }
 }

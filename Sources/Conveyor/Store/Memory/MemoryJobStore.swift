@@ -162,6 +162,7 @@ public final class MemoryJobStore: JobStore, JobWakeupSource, WorkerDirectory, S
 
     public func claim(_ request: ClaimRequest) async throws -> [Job] {
         locked { state in
+            let request = request.taken(at: Date())
             let queues = (request.queues ?? Array(state.ready.keys)).filter { !state.paused.contains($0) && state.ready[$0] != nil }
             guard !queues.isEmpty, request.limit > 0 else { return [] }
             state.rotation &+= 1
