@@ -83,6 +83,12 @@ public enum OrchestrationOrder {
         let arguments = ["worker", "--store", storeURL, "--workers", "8"]
         let environment = ["CONVEYOR_LOG_LEVEL": "warning"]
         let workers = try [ProductProcess("conveyor", arguments, environment: environment), ProductProcess("conveyor", arguments, environment: environment)]
+        // Both running before the work arrives: a loaded machine may start one much later, after the other did it all.
+        if let directory = store as? any WorkerDirectory {
+            try await waitUntil("both worker processes report to the store", limit: .seconds(60)) {
+                try await directory.workers(seenSince: Date().addingTimeInterval(-60)).count >= 2
+            }
+        }
         let flows = try await enqueue(into: store)
         try await check(flows, in: store)
         // Both processes took part: the fan-in's sources ran on each.
