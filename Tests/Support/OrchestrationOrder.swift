@@ -32,7 +32,8 @@ public enum OrchestrationOrder {
         // Enqueued bottom first: the order of the list must not matter.
         _ = try await store.enqueue([bottom, right, left, top].reversed(), limits: .none)
 
-        let sources = (0..<500).map { node(flows.fanIn, "source-\($0)", "sleep", #"{"ms":\#($0 % 7)}"#) }
+        // Long enough in all (about 1.5 s on one process) for the other to poll and take part.
+        let sources = (0..<500).map { node(flows.fanIn, "source-\($0)", "sleep", #"{"ms":\#(20 + $0 % 7)}"#) }
         _ = try await store.enqueue(sources + [node(flows.fanIn, "join", "noop", "{}", after: sources)], limits: .none)
 
         let broken = node(flows.failing, "broken", "flaky", #"{"failTimes":9,"permanent":true}"#)
